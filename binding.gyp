@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "fastpbkdf2",
+      "sources": [
+        "native/addon.cc",
+        "native/pbkdf2.c"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags": ["-O3", "-fno-strict-aliasing"],
+      "cflags_cc": ["-O3", "-std=c++17"],
+      "cflags!": ["-O2"],
+      "cflags_cc!": ["-O2"],
+      "xcode_settings": {
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15"
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "Optimization": 2, "ExceptionHandling": 1 }
+      }
+    }
+  ]
+}

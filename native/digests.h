@@ -1,0 +1,29 @@
+/* The per-digest types that the PBKDF2 driver shares with the CPU-specific inner loops.
+ * A backend is one set of `iterate` functions; everything else (keying, first block, output) is
+ * common portable code that runs once per output block, not per iteration. */
+#ifndef FASTPBKDF2_DIGESTS_H
+#define FASTPBKDF2_DIGESTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* HMAC midstates: the hash state after one block of key^ipad (inner) and key^opad (outer). */
+typedef struct { uint32_t inner[5], outer[5]; } sha1_hmac_keys;
+typedef struct { uint32_t inner[8], outer[8]; } sha256_hmac_keys;
+typedef struct { uint64_t inner[8], outer[8]; } sha512_hmac_keys;
+
+/* Runs `count` more PBKDF2 iterations: u = HMAC(P, u); t ^= u. u and t are digest words in native
+ * order (u holds U_j on entry and on return). */
+typedef void (*sha1_iterate_fn)(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
+typedef void (*sha256_iterate_fn)(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
+typedef void (*sha512_iterate_fn)(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
