@@ -1,0 +1,4 @@
+import cjs from '../dist/promises.js';
+
+export const { pbkdf2 } = cjs;
+export default cjs;

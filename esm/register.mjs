@@ -1,0 +1,4 @@
+import cjs from '../dist/register.js';
+
+export const { register } = cjs;
+export default cjs;

@@ -1,0 +1,5 @@
+// fastpbkdf2: crypto.pbkdf2 and crypto.pbkdf2Sync, computed by native code for SHA-1/256/512.
+export { pbkdf2, pbkdf2Sync } from './pbkdf2';
+export { backendFor, cpuPath, cpuPaths, isNative, setCpuPath, type BackendInfo } from './backend';
+export { nativeDigestNames } from './digests';
+export type { BinaryLike } from './binary-input';

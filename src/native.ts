@@ -1,0 +1,49 @@
+// Loads the native addon (a prebuild or a local build, via node-gyp-build) and applies
+// FASTPBKDF2_FORCE. Without the addon every call goes to node:crypto, with one warning.
+import * as path from 'node:path';
+
+export interface NativeAddon {
+  pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number): Buffer;
+  pbkdf2(
+    password: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    keylen: number,
+    digest: number,
+    done: (err: null, key: Buffer) => void,
+  ): void;
+  backends(): string[];
+  backend(): string;
+  setBackend(name: string): boolean;
+}
+
+/** FASTPBKDF2_FORCE=node turns the addon off; any other value names the CPU path to use. */
+export const FORCE_NODE = 'node';
+
+function loadAddon(): { addon: NativeAddon | undefined; loadError: Error | undefined } {
+  const force = process.env.FASTPBKDF2_FORCE;
+  if (force === FORCE_NODE) {
+    return { addon: undefined, loadError: new Error('native addon disabled by FASTPBKDF2_FORCE=node') };
+  }
+  let addon: NativeAddon;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeAddon;
+    addon = nodeGypBuild(path.join(__dirname, '..'));
+  } catch (err) {
+    const loadError = err instanceof Error ? err : new Error(String(err));
+    process.emitWarning(`fastpbkdf2: native addon not loaded (${loadError.message}); using node:crypto instead`, {
+      code: 'FASTPBKDF2_NO_NATIVE',
+    });
+    return { addon: undefined, loadError };
+  }
+  if (force && !addon.setBackend(force)) {
+    // Asking for a path this CPU or build cannot run is a configuration error, not something to hide.
+    throw new Error(
+      `FASTPBKDF2_FORCE=${force}: no such CPU path here; available: ${[...addon.backends(), FORCE_NODE].join(', ')}`,
+    );
+  }
+  return { addon, loadError: undefined };
+}
+
+export const { addon, loadError } = loadAddon();
