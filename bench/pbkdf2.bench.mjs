@@ -1,0 +1,100 @@
+// fastpbkdf2 vs node:crypto (and npm peers) at the iteration counts real systems use, measured
+// side by side in one process. Prints medians and ratios; on a shared machine trust the ratios.
+//   node bench/pbkdf2.bench.mjs [--quick] [--no-peers]
+import * as crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import { promisify } from 'node:util';
+
+import { Bench } from 'tinybench';
+
+const require = createRequire(import.meta.url);
+const fast = require('../dist/index.js');
+const fastPromises = require('../dist/promises.js');
+
+const quick = process.argv.includes('--quick');
+const peers = !process.argv.includes('--no-peers');
+const samples = quick ? 3 : 7;
+const scale = quick ? 0.1 : 1;
+
+// Django 4.2's default for sha256; OWASP 2023 for sha1 and sha512.
+const workloads = [
+  { digest: 'sha256', iterations: 600_000, why: 'Django 4.2' },
+  { digest: 'sha1', iterations: 1_300_000, why: 'OWASP' },
+  { digest: 'sha512', iterations: 210_000, why: 'OWASP' },
+].map((w) => ({ ...w, iterations: Math.round(w.iterations * scale), keylen: crypto.createHash(w.digest).digest().length }));
+
+const nodeAsync = promisify(crypto.pbkdf2);
+const password = 'correct horse battery staple';
+const salt = crypto.randomBytes(16);
+const autoPath = fast.cpuPath();
+
+async function peerTasks({ digest, iterations, keylen }) {
+  if (!peers) return [];
+  const tasks = [];
+  const noble = await import('@noble/hashes/pbkdf2.js');
+  const nobleHashes = { sha1: (await import('@noble/hashes/legacy.js')).sha1, ...(await import('@noble/hashes/sha2.js')) };
+  tasks.push(['@noble/hashes pbkdf2', () => noble.pbkdf2(nobleHashes[digest], password, salt, { c: iterations, dkLen: keylen })]);
+  const wasm = await import('hash-wasm');
+  const factory = { sha1: wasm.createSHA1, sha256: wasm.createSHA256, sha512: wasm.createSHA512 }[digest];
+  tasks.push([
+    'hash-wasm pbkdf2',
+    () => wasm.pbkdf2({ password, salt, iterations, hashLength: keylen, hashFunction: factory(), outputType: 'binary' }),
+  ]);
+  return tasks;
+}
+
+function withPath(path, fn) {
+  return async () => {
+    fast.setCpuPath(path);
+    try {
+      await fn();
+    } finally {
+      fast.setCpuPath(autoPath);
+    }
+  };
+}
+
+const rows = [];
+for (const w of workloads) {
+  const { digest, iterations, keylen } = w;
+  const expected = crypto.pbkdf2Sync(password, salt, iterations, keylen, digest);
+  if (!fast.pbkdf2Sync(password, salt, iterations, keylen, digest).equals(expected)) throw new Error(`${digest}: mismatch`);
+
+  const tasks = [
+    ['node:crypto pbkdf2Sync', () => crypto.pbkdf2Sync(password, salt, iterations, keylen, digest), 'sync'],
+    [`fastpbkdf2 pbkdf2Sync (${autoPath})`, () => fast.pbkdf2Sync(password, salt, iterations, keylen, digest), 'sync'],
+  ];
+  if (autoPath !== 'portable') {
+    tasks.push([
+      'fastpbkdf2 pbkdf2Sync (portable)',
+      withPath('portable', () => fast.pbkdf2Sync(password, salt, iterations, keylen, digest)),
+      'sync',
+    ]);
+  }
+  tasks.push(['node:crypto pbkdf2 (async)', () => nodeAsync(password, salt, iterations, keylen, digest), 'async']);
+  tasks.push([`fastpbkdf2 pbkdf2 (async, ${autoPath})`, () => fastPromises.pbkdf2(password, salt, iterations, keylen, digest), 'async']);
+  for (const [name, fn] of await peerTasks(w)) tasks.push([name, fn, 'sync']);
+
+  const bench = new Bench({ time: 0, iterations: samples, warmupIterations: 1, warmupTime: 0, throws: true });
+  for (const [name, fn] of tasks) bench.add(name, fn);
+  await bench.run();
+
+  const median = (name) => bench.getTask(name).result.latency.p50;
+  const baseline = { sync: median('node:crypto pbkdf2Sync'), async: median('node:crypto pbkdf2 (async)') };
+  for (const [name, , kind] of tasks) {
+    const ms = median(name);
+    rows.push({
+      digest: `${digest} c=${iterations.toLocaleString('en-US')}`,
+      implementation: name,
+      'median ms': ms.toFixed(1),
+      'M iter/s': (iterations / ms / 1000).toFixed(2),
+      'vs node': `${(baseline[kind] / ms).toFixed(2)}x`,
+    });
+  }
+}
+
+console.log(`fastpbkdf2 bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores,`);
+console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU paths here: ${fast.cpuPaths().join(', ')}; ` +
+  `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
+console.table(rows);
