@@ -4,7 +4,9 @@
       "target_name": "fastpbkdf2",
       "sources": [
         "native/addon.cc",
-        "native/pbkdf2.c"
+        "native/pbkdf2.c",
+        "native/pbkdf2_x86_shani.c",
+        "native/cpu_x86.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

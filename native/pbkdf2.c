@@ -1,6 +1,8 @@
 /* Instantiates the PBKDF2 driver for each digest and routes a call to the chosen backend. */
 #include "pbkdf2.h"
 
+#include "backends.h"
+
 #include <string.h>
 
 #include "sha1.h"

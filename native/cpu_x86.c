@@ -1,0 +1,36 @@
+/* x86-64 CPU feature detection with CPUID, done once (the answer cannot change while we run). */
+#include "backends.h"
+
+#if defined(FP_HAVE_X86_SHANI)
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+static void cpuid(int leaf, int subleaf, unsigned regs[4]) { __cpuidex((int *)regs, leaf, subleaf); }
+#else
+#include <cpuid.h>
+static void cpuid(int leaf, int subleaf, unsigned regs[4]) {
+  __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
+}
+#endif
+
+static int detect_shani(void) {
+  unsigned r[4];
+  cpuid(0, 0, r);
+  if (r[0] < 7) return 0;
+  cpuid(1, 0, r);
+  int ssse3 = (r[2] >> 9) & 1, sse41 = (r[2] >> 19) & 1;
+  cpuid(7, 0, r);
+  int sha = (r[1] >> 29) & 1;
+  return ssse3 && sse41 && sha;
+}
+
+int fp_cpu_x86_has_shani(void) {
+  /* A benign race: every thread computes the same value. */
+  static volatile int cached = -1;
+  if (cached < 0) cached = detect_shani();
+  return cached;
+}
+
+#else
+typedef int fp_cpu_x86_unused;
+#endif
