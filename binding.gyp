@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/pbkdf2.c",
         "native/pbkdf2_x86_shani.c",
+        "native/pbkdf2_x86_bmi2.c",
         "native/cpu_x86.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

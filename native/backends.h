@@ -3,11 +3,21 @@
 #ifndef FASTPBKDF2_BACKENDS_H
 #define FASTPBKDF2_BACKENDS_H
 
+#include "digests.h"
+
 #if (defined(__x86_64__) || defined(_M_X64)) && \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5) || (defined(_MSC_VER) && _MSC_VER >= 1900))
 #define FP_HAVE_X86_SHANI 1
-/* cpu_x86.c: the CPU has SHA, SSSE3 and SSE4.1 (checked once, cached). */
-int fp_cpu_x86_has_shani(void);
+
+/* cpu_x86.c: feature groups, checked with CPUID once. */
+#define FP_CPU_X86_SHANI 1 /* SHA extensions, with the SSSE3 and SSE4.1 used alongside them */
+#define FP_CPU_X86_BMI2 2
+/* True if the CPU has every feature in `mask`. */
+int fp_cpu_x86_has(int mask);
+
+/* pbkdf2_x86_shani.c's loops, shared with the combined backend in pbkdf2_x86_bmi2.c. */
+void fp_sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
+void fp_sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
 #endif
 
 #if defined(__aarch64__) || defined(_M_ARM64)

@@ -13,22 +13,22 @@ static void cpuid(int leaf, int subleaf, unsigned regs[4]) {
 }
 #endif
 
-static int detect_shani(void) {
+static int detect(void) {
   unsigned r[4];
   cpuid(0, 0, r);
   if (r[0] < 7) return 0;
   cpuid(1, 0, r);
   int ssse3 = (r[2] >> 9) & 1, sse41 = (r[2] >> 19) & 1;
   cpuid(7, 0, r);
-  int sha = (r[1] >> 29) & 1;
-  return ssse3 && sse41 && sha;
+  int sha = (r[1] >> 29) & 1, bmi2 = (r[1] >> 8) & 1;
+  return (ssse3 && sse41 && sha ? FP_CPU_X86_SHANI : 0) | (bmi2 ? FP_CPU_X86_BMI2 : 0);
 }
 
-int fp_cpu_x86_has_shani(void) {
+int fp_cpu_x86_has(int mask) {
   /* A benign race: every thread computes the same value. */
   static volatile int cached = -1;
-  if (cached < 0) cached = detect_shani();
-  return cached;
+  if (cached < 0) cached = detect();
+  return (cached & mask) == mask;
 }
 
 #else

@@ -43,7 +43,7 @@ static const fp_backend portable_backend = {
 };
 
 #if defined(FP_HAVE_X86_SHANI)
-extern const fp_backend fp_backend_shani;
+extern const fp_backend fp_backend_shani_bmi2, fp_backend_shani, fp_backend_bmi2;
 #endif
 #if defined(FP_HAVE_ARM_SHA)
 extern const fp_backend fp_backend_armv8;
@@ -51,7 +51,9 @@ extern const fp_backend fp_backend_armv8;
 
 static const fp_backend *const backends[] = {
 #if defined(FP_HAVE_X86_SHANI)
+    &fp_backend_shani_bmi2,
     &fp_backend_shani,
+    &fp_backend_bmi2,
 #endif
 #if defined(FP_HAVE_ARM_SHA)
     &fp_backend_armv8,

@@ -73,15 +73,16 @@
 #define FP_ARMV8_INLINE static inline __attribute__((always_inline))
 #endif
 
-/* Hides a loop-invariant vector's value from the optimiser inside the loop. Without it GCC hoists the
- * schedule steps that involve only padding words out of the loop and, short of registers, keeps their
- * results on the stack; reloading those costs more than recomputing them from registers. */
+/* Hide a loop-invariant value (a vector, or a general register) from the optimiser inside the loop.
+ * Without it GCC hoists the schedule steps that involve only padding words, and the round-constant
+ * loads, out of the loop and, short of registers, keeps the results on the stack: a spill and reload
+ * where an ALU op or a single load would do. */
 #if defined(__GNUC__) || defined(__clang__)
 #define FP_OPAQUE(v) __asm__("" : "+w"(v))
-#define FP_OPAQUE_PTR(p) __asm__("" : "+r"(p))
+#define FP_OPAQUE_GPR(p) __asm__("" : "+r"(p))
 #else
 #define FP_OPAQUE(v) ((void)0)
-#define FP_OPAQUE_PTR(p) ((void)0)
+#define FP_OPAQUE_GPR(p) ((void)0)
 #endif
 
 /* ---- run-time CPU detection ------------------------------------------------------------------ */
@@ -402,10 +403,16 @@ FP_ARMV8_INLINE FP_TARGET_SHA512 void sha512_compress_neon(uint64x2_t *s0, uint6
 #undef SHA512_DROUND_SCHED
 #undef SHA512_8DROUNDS_SCHED
 
+/* The padding vectors {0x80 << 56, 0} and {0, 1536} are rebuilt from two general registers for each
+ * compression (one or two moves, off the critical path): with both midstates, U and T resident the
+ * NEON register file has no room left to hold them as vectors. */
+#define SHA512_PAD_LO(mark) vcombine_u64(vcreate_u64(mark), vcreate_u64(0))
+#define SHA512_PAD_HI(bits) vcombine_u64(vcreate_u64(0), vcreate_u64(bits))
+
 static FP_TARGET_SHA512 void sha512_iterate_armv8(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8],
                                                   uint32_t count) {
   const uint64_t *k = SHA512_K;
-  uint64x2_t pad4 = vld1q_u64(sha512_pad4), pad5 = vdupq_n_u64(0), pad7 = vld1q_u64(sha512_pad7);
+  uint64_t mark = sha512_pad4[0], bits = sha512_pad7[1];
   const uint64x2_t in0 = vld1q_u64(keys->inner), in1 = vld1q_u64(keys->inner + 2), in2 = vld1q_u64(keys->inner + 4),
                    in3 = vld1q_u64(keys->inner + 6);
   const uint64x2_t out0 = vld1q_u64(keys->outer), out1 = vld1q_u64(keys->outer + 2),
@@ -414,16 +421,21 @@ static FP_TARGET_SHA512 void sha512_iterate_armv8(const sha512_hmac_keys *keys, 
   uint64x2_t t0 = vld1q_u64(t), t1 = vld1q_u64(t + 2), t2 = vld1q_u64(t + 4), t3 = vld1q_u64(t + 6);
   while (count--) {
     uint64x2_t x0 = in0, x1 = in1, x2 = in2, x3 = in3;
-    FP_OPAQUE(pad4);
-    FP_OPAQUE(pad5);
-    FP_OPAQUE(pad7);
-    FP_OPAQUE_PTR(k);
-    sha512_compress_neon(&x0, &x1, &x2, &x3, u0, u1, u2, u3, pad4, pad5, pad5, pad7, k);
+    /* Opaque per iteration so the compiler neither hoists the K loads (and spills them) nor the
+     * padding-only schedule steps. */
+    FP_OPAQUE_GPR(k);
+    FP_OPAQUE_GPR(mark);
+    FP_OPAQUE_GPR(bits);
+    sha512_compress_neon(&x0, &x1, &x2, &x3, u0, u1, u2, u3, SHA512_PAD_LO(mark), vdupq_n_u64(0), vdupq_n_u64(0),
+                         SHA512_PAD_HI(bits), k);
+    FP_OPAQUE_GPR(mark);
+    FP_OPAQUE_GPR(bits);
     u0 = out0;
     u1 = out1;
     u2 = out2;
     u3 = out3;
-    sha512_compress_neon(&u0, &u1, &u2, &u3, x0, x1, x2, x3, pad4, pad5, pad5, pad7, k);
+    sha512_compress_neon(&u0, &u1, &u2, &u3, x0, x1, x2, x3, SHA512_PAD_LO(mark), vdupq_n_u64(0), vdupq_n_u64(0),
+                         SHA512_PAD_HI(bits), k);
     t0 = veorq_u64(t0, u0);
     t1 = veorq_u64(t1, u1);
     t2 = veorq_u64(t2, u2);
@@ -438,6 +450,9 @@ static FP_TARGET_SHA512 void sha512_iterate_armv8(const sha512_hmac_keys *keys, 
   vst1q_u64(t + 4, t2);
   vst1q_u64(t + 6, t3);
 }
+
+#undef SHA512_PAD_LO
+#undef SHA512_PAD_HI
 
 #define FP_ARMV8_SHA512_FN sha512_iterate_armv8
 #else

@@ -9,12 +9,12 @@
  * The fast design: the key is hashed with ipad and opad once, giving two midstates; every
  * iteration is then exactly two compressions over blocks whose padding was written once. */
 
-#define CAT2(a, b) a##_##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(HASH, name)
+#include "template_names.h"
 
-#define WORD_BYTES ((int)sizeof(WORD))
-#define DIGEST_BYTES (STATE_WORDS * WORD_BYTES)
+#define ITERATE_SUFFIX iterate_portable
+#define ITERATE_TARGET
+#include "iterate_template.h"
+
 #define HMAC_KEYS FN(hmac_keys)
 
 /* A streaming hash, used only outside the iteration loop (long keys, the salt block). */
@@ -64,14 +64,6 @@ static void FN(stream_finish)(FN(stream) *s) {
   FN(compress_bytes)(s->h, s->buf);
 }
 
-/* Lays out a block holding one digest (words 0..STATE_WORDS-1, filled by the caller) that follows
- * a full key block: the 0x80 marker, zeros, and the length (BLOCK_BYTES + DIGEST_BYTES) in bits. */
-static void FN(pad_digest_block)(WORD block[16]) {
-  for (int i = STATE_WORDS; i < 16; i++) block[i] = 0;
-  block[STATE_WORDS] = (WORD)0x80 << (8 * WORD_BYTES - 8);
-  block[15] = (WORD)(BLOCK_BYTES + DIGEST_BYTES) * 8;
-}
-
 static void FN(derive_hmac_keys)(HMAC_KEYS *keys, const uint8_t *pw, size_t pwlen) {
   uint8_t key_block[BLOCK_BYTES] = {0};
   WORD m[16];
@@ -112,23 +104,6 @@ static void FN(first_u)(const HMAC_KEYS *keys, const uint8_t *salt, size_t saltl
   secure_wipe(outer_block, sizeof outer_block);
 }
 
-/* The portable inner loop: the inner hash's output lands directly in the outer block and the outer
- * hash's output directly in the next inner block, so nothing is copied between compressions. */
-static void FN(iterate_portable)(const HMAC_KEYS *keys, WORD u[STATE_WORDS], WORD t[STATE_WORDS], uint32_t count) {
-  WORD inner_block[16], outer_block[16];
-  memcpy(inner_block, u, DIGEST_BYTES);
-  FN(pad_digest_block)(inner_block);
-  FN(pad_digest_block)(outer_block);
-  while (count--) {
-    FN(compress)(keys->inner, inner_block, outer_block);
-    FN(compress)(keys->outer, outer_block, inner_block);
-    for (int i = 0; i < STATE_WORDS; i++) t[i] ^= inner_block[i];
-  }
-  memcpy(u, inner_block, DIGEST_BYTES);
-  secure_wipe(inner_block, sizeof inner_block);
-  secure_wipe(outer_block, sizeof outer_block);
-}
-
 static void FN(pbkdf2)(FN(iterate_fn) iterate, const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
                 uint32_t iterations, uint8_t *out, size_t outlen) {
   HMAC_KEYS keys;
@@ -151,16 +126,5 @@ static void FN(pbkdf2)(FN(iterate_fn) iterate, const uint8_t *pw, size_t pwlen, 
   secure_wipe(t_bytes, sizeof t_bytes);
 }
 
-#undef CAT2
-#undef CAT
-#undef FN
-#undef WORD_BYTES
-#undef DIGEST_BYTES
 #undef HMAC_KEYS
-#undef HASH
-#undef HASH_IV
-#undef WORD
-#undef STATE_WORDS
-#undef BLOCK_BYTES
-#undef LOAD_WORD
-#undef STORE_WORD
+#include "template_names_end.h"

@@ -47,8 +47,7 @@ SHANI_INLINE void sha256_state_to_words(__m128i abef, __m128i cdgh, __m128i *abc
   *efgh = _mm_shuffle_epi32(_mm_unpacklo_epi64(abef, cdgh), 0xb1);
 }
 
-SHANI_TARGET static void sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8],
-                                              uint32_t count) {
+SHANI_TARGET void fp_sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count) {
   const uint32_t *in = keys->inner, *out = keys->outer;
   const __m128i inner_abef = _mm_set_epi32((int)in[0], (int)in[1], (int)in[4], (int)in[5]);
   const __m128i inner_cdgh = _mm_set_epi32((int)in[2], (int)in[3], (int)in[6], (int)in[7]);
@@ -105,8 +104,7 @@ SHANI_INLINE void sha1_rounds(__m128i *abcd_io, __m128i *e_io, __m128i m0, __m12
   *abcd_io = _mm_add_epi32(abcd, *abcd_io);
 }
 
-SHANI_TARGET static void sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5],
-                                            uint32_t count) {
+SHANI_TARGET void fp_sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count) {
   const uint32_t *in = keys->inner, *out = keys->outer;
   const __m128i inner_abcd = _mm_set_epi32((int)in[0], (int)in[1], (int)in[2], (int)in[3]);
   const __m128i inner_e = _mm_set_epi32((int)in[4], 0, 0, 0);
@@ -139,9 +137,10 @@ SHANI_TARGET static void sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t
   t[4] = (uint32_t)_mm_extract_epi32(t_e, 3);
 }
 
-static int shani_available(void) { return fp_cpu_x86_has_shani(); }
+static int shani_available(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
 
-const fp_backend fp_backend_shani = {"shani", shani_available, sha1_iterate_shani, sha256_iterate_shani, NULL};
+/* SHA-NI without BMI2 (Intel Goldmont/Tremont Atoms): SHA-512 stays portable. */
+const fp_backend fp_backend_shani = {"shani", shani_available, fp_sha1_iterate_shani, fp_sha256_iterate_shani, NULL};
 
 #else
 typedef int fp_shani_unused; /* ISO C forbids an empty translation unit */

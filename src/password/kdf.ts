@@ -1,0 +1,26 @@
+// The one place that computes PBKDF2: fastpbkdf2's own drop-ins for node:crypto, so SHA-1/256/512 run
+// on the native fast path (and the async variant runs off the event loop, on the libuv pool).
+import { timingSafeEqual } from 'node:crypto';
+
+import { pbkdf2, pbkdf2Sync } from '../index';
+import type { Digest } from './types';
+
+export function deriveSync(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Buffer {
+  return pbkdf2Sync(password, salt, iterations, keylen, digest);
+}
+
+export function derive(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/**
+ * Constant-time equality of a derived key and a stored one. Callers derive exactly as many bytes as
+ * are stored, so the lengths (public: they come from the stored string) always match; a mismatch is
+ * answered without looking at the contents.
+ */
+export function keysEqual(derived: Buffer, stored: Buffer): boolean {
+  if (derived.length !== stored.length) return false;
+  return timingSafeEqual(derived, stored);
+}
