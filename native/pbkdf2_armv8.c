@@ -12,10 +12,14 @@
  * "crypto,sha2,sha3"), and they are reached only through a backend whose available() checked the
  * CPU at run time. MSVC exposes the intrinsics without any attribute.
  *
- * Each iterate function keeps both HMAC midstates, the running U and T, the padding words and the
- * round constants it can fit in NEON registers for the whole loop: one iteration is exactly two
- * compressions (inner over U || padding, outer over the inner digest || padding) and an XOR into T,
- * with no loads or stores of the state or message. */
+ * Each iterate function keeps both HMAC midstates, the running U and T, the padding words and as many
+ * round constants as fit in NEON registers for the whole loop: one iteration is exactly two
+ * compressions (inner over U || padding, outer over the inner digest || padding) and an XOR into T;
+ * U and T are loaded and stored only at the ends. Measured with test/native/inspect-asm.mjs (GCC 12 /
+ * clang 14-16, -O3): the SHA-1 loop touches no memory; the SHA-256 loop reloads 3-8 of its 16
+ * round-constant vectors; the SHA-512 loop must load its 40 round-constant vectors every compression
+ * and the compilers add 10-35 stack spills per iteration (32 registers cannot hold 16 live vectors
+ * plus a compression's working set). */
 
 #if defined(__aarch64__) || defined(_M_ARM64)
 

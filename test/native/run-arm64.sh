@@ -54,6 +54,7 @@ for cc in "${compilers[@]}"; do
   for obj in "${objs[@]}"; do
     name=$(basename "$obj")
     if [[ "$name" == pbkdf2_armv8.o ]]; then
+      echo "$name:"
       aarch64-linux-gnu-objdump -d --no-show-raw-insn "$obj" |
         node "$here/inspect-asm.mjs" --sha-only-in sha1_iterate_armv8,sha256_iterate_armv8,sha512_iterate_armv8 |
         grep -v '^    ' || status=1
