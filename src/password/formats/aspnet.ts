@@ -26,13 +26,14 @@ export function isAspNetShaped(encoded: string): boolean {
 
 /** Decodes the blob and tells V2 from V3 by the marker byte. */
 export function aspnetVersion(encoded: string): { version: 'aspnet-v2' | 'aspnet-v3'; blob: Buffer } {
+  // Only a canonical base64 string whose first byte is a format marker is taken for ASP.NET: a plain
+  // word ("garbage") is base64-shaped too, and is reported as an unknown format.
   const blob = decodeBase64(encoded);
-  if (!blob || blob.length === 0) throw malformed('aspnet', 'not canonical padded base64');
-  if (blob[0] === 0x00) return { version: 'aspnet-v2', blob };
-  if (blob[0] === 0x01) return { version: 'aspnet-v3', blob };
+  if (blob && blob[0] === 0x00) return { version: 'aspnet-v2', blob };
+  if (blob && blob[0] === 0x01) return { version: 'aspnet-v3', blob };
   throw new PasswordHashError(
     ErrorCodes.UNKNOWN_FORMAT,
-    'unrecognised password hash: base64 data without an ASP.NET Identity format marker (0x00 or 0x01)',
+    'unrecognised password hash: not Django, Werkzeug, passlib, PHC, Keycloak, nor base64 with an ASP.NET Identity marker',
   );
 }
 

@@ -47,7 +47,7 @@ export function detectFormat(encoded: string): Format {
   }
   if (isAspNetShaped(encoded)) return aspnetVersion(encoded).version;
   if (encoded.startsWith('!')) throw unknownFormat('Django marks unusable passwords with "!"; no password matches it');
-  if (encoded.startsWith('pbkdf2_')) throw unknownFormat('Django stores only pbkdf2_sha256 and pbkdf2_sha1');
+  if (encoded.startsWith('pbkdf2_')) throw unknownFormat('Django PBKDF2 hashes start with pbkdf2_sha256$ or pbkdf2_sha1$');
   throw unknownFormat('not Django, Werkzeug, passlib, PHC, ASP.NET Identity or Keycloak PBKDF2');
 }
 

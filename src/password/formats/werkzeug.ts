@@ -37,7 +37,8 @@ export const werkzeug: FormatCodec = {
 
     const [name, ...args] = method.split(':');
     if (name !== 'pbkdf2' || args.length > 2) throw malformed('werkzeug', 'method must be pbkdf2[:<hash>[:<iterations>]]');
-    const hashName = args.length === 0 ? 'sha256' : (args[0] as string).toLowerCase();
+    // hashlib resolves the name through OpenSSL, which ignores case and knows "sha-256" too.
+    const hashName = args.length === 0 ? 'sha256' : (args[0] as string).toLowerCase().replace(/^sha-(1|256|512)$/, 'sha$1');
     if (!/^[a-z0-9_-]+$/.test(hashName)) throw malformed('werkzeug', 'bad hash name');
     if (!isDigest(hashName)) throw unsupportedDigest('werkzeug', hashName);
     let iterations = ctx.werkzeugDefaultIterations;
