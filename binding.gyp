@@ -7,7 +7,8 @@
         "native/pbkdf2.c",
         "native/pbkdf2_x86_shani.c",
         "native/pbkdf2_x86_bmi2.c",
-        "native/cpu_x86.c"
+        "native/cpu_x86.c",
+        "native/pbkdf2_armv8.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

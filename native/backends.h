@@ -17,7 +17,11 @@ int fp_cpu_x86_has(int mask);
 
 /* pbkdf2_x86_shani.c's loops, shared with the combined backend in pbkdf2_x86_bmi2.c. */
 void fp_sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
+void fp_sha1_iterate2_shani(const sha1_hmac_keys *ka, uint32_t ua[5], uint32_t ta[5], const sha1_hmac_keys *kb,
+                            uint32_t ub[5], uint32_t tb[5], uint32_t count);
 void fp_sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
+void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t ua[8], uint32_t ta[8], const sha256_hmac_keys *kb,
+                              uint32_t ub[8], uint32_t tb[8], uint32_t count);
 #endif
 
 #if defined(__aarch64__) || defined(_M_ARM64)

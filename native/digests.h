@@ -22,6 +22,15 @@ typedef void (*sha1_iterate_fn)(const sha1_hmac_keys *keys, uint32_t u[5], uint3
 typedef void (*sha256_iterate_fn)(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
 typedef void (*sha512_iterate_fn)(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
 
+/* The same for two independent chains at once (two passwords, or two blocks of one key): their
+ * instructions interleave, filling execution units that one dependent chain leaves idle. */
+typedef void (*sha1_iterate2_fn)(const sha1_hmac_keys *ka, uint32_t ua[5], uint32_t ta[5], const sha1_hmac_keys *kb,
+                                 uint32_t ub[5], uint32_t tb[5], uint32_t count);
+typedef void (*sha256_iterate2_fn)(const sha256_hmac_keys *ka, uint32_t ua[8], uint32_t ta[8],
+                                   const sha256_hmac_keys *kb, uint32_t ub[8], uint32_t tb[8], uint32_t count);
+typedef void (*sha512_iterate2_fn)(const sha512_hmac_keys *ka, uint64_t ua[8], uint64_t ta[8],
+                                   const sha512_hmac_keys *kb, uint64_t ub[8], uint64_t tb[8], uint32_t count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,17 +10,55 @@ extern "C" {
 
 typedef enum { FP_SHA1 = 0, FP_SHA256 = 1, FP_SHA512 = 2, FP_DIGEST_COUNT = 3 } fp_digest;
 
-/* One way of running the inner loop, per digest. A NULL entry means the backend cannot do that
- * digest and the portable loop is used for it. */
+/* One way of running the inner loop, per digest, for one chain and for two side by side. A NULL
+ * entry means the backend has no such loop: the portable one (or two single runs) is used. */
 typedef struct {
   const char *name;
   int (*available)(void);
   sha1_iterate_fn sha1;
   sha256_iterate_fn sha256;
   sha512_iterate_fn sha512;
+  sha1_iterate2_fn sha1_x2;
+  sha256_iterate2_fn sha256_x2;
+  sha512_iterate2_fn sha512_x2;
 } fp_backend;
 
-/* Derives `outlen` bytes into `out`. iterations must be >= 1. Never allocates. */
+typedef union {
+  sha1_hmac_keys sha1;
+  sha256_hmac_keys sha256;
+  sha512_hmac_keys sha512;
+} fp_hmac_keys;
+
+/* One output block of PBKDF2 (RFC 8018's F): T = U_1 ^ ... ^ U_c, advanced in steps. */
+typedef struct {
+  const fp_hmac_keys *keys;
+  fp_digest digest;
+  uint32_t remaining; /* iterations still to run */
+  union {
+    uint32_t w32[8];
+    uint64_t w64[8];
+  } u, t;
+} fp_chain;
+
+/* Digest size in bytes. */
+size_t fp_digest_bytes(fp_digest digest);
+
+/* The HMAC midstates for password `pw`. Wipe `keys` when done with them. */
+void fp_hmac_keys_init(fp_digest digest, fp_hmac_keys *keys, const uint8_t *pw, size_t pwlen);
+
+/* Starts block `block_index` (1-based): computes U_1 from the salt. iterations must be >= 1. */
+void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys, const uint8_t *salt, size_t saltlen,
+                    uint32_t block_index, uint32_t iterations);
+
+/* Advances chain a, and chain b side by side if not NULL (same digest), by up to `max_iterations`:
+ * stops when that many ran or either chain finished. */
+void fp_chains_advance(const fp_backend *backend, fp_chain *a, fp_chain *b, uint32_t max_iterations);
+
+/* The first n bytes (n <= digest size) of a finished chain's T, big-endian as the standard says. */
+void fp_chain_output(const fp_chain *chain, uint8_t *out, size_t n);
+
+/* Derives `outlen` bytes into `out`, two blocks at a time. iterations must be >= 1. Never
+ * allocates; wipes its key material. */
 void fp_pbkdf2(const fp_backend *backend, fp_digest digest, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
                size_t saltlen, uint32_t iterations, uint8_t *out, size_t outlen);
 

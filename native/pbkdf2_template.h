@@ -6,8 +6,9 @@
  *   STATE_WORDS words of chaining state (5, 8, 8); the digest is exactly these words
  *   BLOCK_BYTES message block size (64, 64, 128)
  *   LOAD_WORD / STORE_WORD  big-endian word access
- * The fast design: the key is hashed with ipad and opad once, giving two midstates; every
- * iteration is then exactly two compressions over blocks whose padding was written once. */
+ * It provides the per-digest pieces that pbkdf2.c's chain functions dispatch to. The fast design:
+ * the key is hashed with ipad and opad once, giving two midstates; every iteration is then exactly
+ * two compressions over blocks whose padding was written once. */
 
 #include "template_names.h"
 
@@ -102,28 +103,6 @@ static void FN(first_u)(const HMAC_KEYS *keys, const uint8_t *salt, size_t saltl
   FN(compress)(keys->outer, outer_block, u);
   secure_wipe(&s, sizeof s);
   secure_wipe(outer_block, sizeof outer_block);
-}
-
-static void FN(pbkdf2)(FN(iterate_fn) iterate, const uint8_t *pw, size_t pwlen, const uint8_t *salt, size_t saltlen,
-                uint32_t iterations, uint8_t *out, size_t outlen) {
-  HMAC_KEYS keys;
-  WORD u[STATE_WORDS], t[STATE_WORDS];
-  uint8_t t_bytes[DIGEST_BYTES];
-  FN(derive_hmac_keys)(&keys, pw, pwlen);
-  for (uint32_t block_index = 1; outlen > 0; block_index++) {
-    size_t take = outlen < DIGEST_BYTES ? outlen : DIGEST_BYTES;
-    FN(first_u)(&keys, salt, saltlen, block_index, u);
-    memcpy(t, u, sizeof t);
-    iterate(&keys, u, t, iterations - 1);
-    for (int i = 0; i < STATE_WORDS; i++) STORE_WORD(t_bytes + i * WORD_BYTES, t[i]);
-    memcpy(out, t_bytes, take);
-    out += take;
-    outlen -= take;
-  }
-  secure_wipe(&keys, sizeof keys);
-  secure_wipe(u, sizeof u);
-  secure_wipe(t, sizeof t);
-  secure_wipe(t_bytes, sizeof t_bytes);
 }
 
 #undef HMAC_KEYS

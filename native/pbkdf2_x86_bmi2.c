@@ -47,11 +47,24 @@
 static int bmi2_available(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2); }
 static int shani_bmi2_available(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI | FP_CPU_X86_BMI2); }
 
-const fp_backend fp_backend_bmi2 = {"bmi2", bmi2_available, sha1_iterate_bmi2, sha256_iterate_bmi2, sha512_iterate_bmi2};
+const fp_backend fp_backend_bmi2 = {
+    .name = "bmi2",
+    .available = bmi2_available,
+    .sha1 = sha1_iterate_bmi2,
+    .sha256 = sha256_iterate_bmi2,
+    .sha512 = sha512_iterate_bmi2,
+};
 
 /* SHA-NI for SHA-1/256 and BMI2 for SHA-512 (which SHA-NI does not cover): the usual server CPU. */
-const fp_backend fp_backend_shani_bmi2 = {"shani-bmi2", shani_bmi2_available, fp_sha1_iterate_shani,
-                                          fp_sha256_iterate_shani, sha512_iterate_bmi2};
+const fp_backend fp_backend_shani_bmi2 = {
+    .name = "shani-bmi2",
+    .available = shani_bmi2_available,
+    .sha1 = fp_sha1_iterate_shani,
+    .sha256 = fp_sha256_iterate_shani,
+    .sha512 = sha512_iterate_bmi2,
+    .sha1_x2 = fp_sha1_iterate2_shani,
+    .sha256_x2 = fp_sha256_iterate2_shani,
+};
 
 #else
 typedef int fp_bmi2_unused; /* ISO C forbids an empty translation unit */
