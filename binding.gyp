@@ -4,6 +4,7 @@
       "target_name": "fastpbkdf2",
       "sources": [
         "native/addon.cc",
+        "native/hash_pool.cc",
         "native/pbkdf2.c",
         "native/pbkdf2_x86_shani.c",
         "native/pbkdf2_x86_bmi2.c",
@@ -13,7 +14,8 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags": ["-O3", "-fno-strict-aliasing"],
-      "cflags_cc": ["-O3", "-std=c++17"],
+      "cflags_cc": ["-O3", "-std=c++17", "-pthread"],
+      "ldflags": ["-pthread"],
       "cflags!": ["-O2"],
       "cflags_cc!": ["-O2"],
       "xcode_settings": {

@@ -2,11 +2,14 @@
 // does; the checks here only keep a bad call from crashing the process.
 #include <napi.h>
 
-#include <cstdlib>
-#include <cstring>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
 
+#include "hash_pool.h"
 #include "pbkdf2.h"
 
+namespace fastpbkdf2 {
 namespace {
 
 struct Bytes {
@@ -55,104 +58,75 @@ bool ReadRequest(const Napi::CallbackInfo &info, Request *req) {
   return true;
 }
 
-// Owns a heap copy of secret bytes and wipes it before freeing.
-class SecretCopy {
- public:
-  SecretCopy() = default;
-  SecretCopy(const SecretCopy &) = delete;
-  SecretCopy &operator=(const SecretCopy &) = delete;
-  ~SecretCopy() { Reset(); }
+void ThrowOutOfMemory(Napi::Env env) {
+  Napi::Error error = Napi::Error::New(env, "Out of memory");
+  error.Set("code", Napi::String::New(env, "ERR_OUT_OF_MEMORY"));
+  error.ThrowAsJavaScriptException();
+}
 
-  // Returns false if memory could not be had. Zero-length copies allocate nothing.
-  bool Assign(const uint8_t *src, size_t n) {
-    Reset();
-    if (n == 0) return true;
-    data_ = static_cast<uint8_t *>(std::malloc(n));
-    if (!data_) return false;
-    if (src) std::memcpy(data_, src, n);
-    length_ = n;
-    return true;
+// Per-instance state (each worker thread that loads the addon has its own).
+struct AddonData {
+  const fp_backend *backend = fp_backend_best();
+};
+
+// new Pool(threads, maxQueue): a HashPool whose finished jobs come back to the JS thread through a
+// thread-safe function. JS: submit(password, salt, iterations, keylen, digest, callback) -> bool
+// (false: queue full), stats(), close().
+class Pool : public Napi::ObjectWrap<Pool> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Pool",
+                       {InstanceMethod("submit", &Pool::Submit), InstanceMethod("stats", &Pool::GetStats),
+                        InstanceMethod("close", &Pool::Close)});
   }
-  void Reset() {
-    if (data_) {
-      volatile uint8_t *p = data_;
-      for (size_t i = 0; i < length_; i++) p[i] = 0;
-      std::free(data_);
+
+  explicit Pool(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Pool>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
+      Napi::TypeError::New(env, "Pool(threads, maxQueue)").ThrowAsJavaScriptException();
+      return;
     }
-    data_ = nullptr;
-    length_ = 0;
-  }
-  uint8_t *data() const { return data_; }
-  size_t length() const { return length_; }
-
- private:
-  uint8_t *data_ = nullptr;
-  size_t length_ = 0;
-};
-
-class Pbkdf2Worker : public Napi::AsyncWorker {
- public:
-  Pbkdf2Worker(const Napi::Function &done, const fp_backend *backend, const Request &req)
-      : Napi::AsyncWorker(done, "fastpbkdf2"), backend_(backend), iterations_(req.iterations), digest_(req.digest) {
-    // Copy now: the caller may reuse its buffers as soon as pbkdf2() returns.
-    ok_ = password_.Assign(req.password.data, req.password.length) && salt_.Assign(req.salt.data, req.salt.length) &&
-          key_.Assign(nullptr, req.keylen);
-    keylen_ = req.keylen;
+    const double threads = info[0].As<Napi::Number>().DoubleValue();
+    const double max_queue = info[1].As<Napi::Number>().DoubleValue();
+    if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0)) {
+      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0").ThrowAsJavaScriptException();
+      return;
+    }
+    link_ = new Link{this};
+    tsfn_ = Tsfn::New(env, "fastpbkdf2 pool", 0, 1, link_, &Pool::OnTsfnFinalized, static_cast<void *>(nullptr));
+    tsfn_.Unref(env);  // an idle pool must not keep the process alive
+    const size_t queue_bound = max_queue >= 1e15 ? SIZE_MAX : static_cast<size_t>(max_queue);
+    pool_ = std::make_unique<HashPool>(static_cast<unsigned>(threads), queue_bound, [this](std::unique_ptr<Job> job) {
+      Job *raw = job.release();
+      if (tsfn_.NonBlockingCall(raw) != napi_ok) delete raw;  // the environment is shutting down
+    });
   }
 
-  bool ok() const { return ok_; }
-
-  void Execute() override {
-    fp_pbkdf2(backend_, digest_, password_.data(), password_.length(), salt_.data(), salt_.length(), iterations_,
-              key_.data(), keylen_);
-    password_.Reset();
-    salt_.Reset();
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::Copy(env, key_.data(), keylen_);
-    key_.Reset();
-    Callback().Call({env.Null(), key});
+  ~Pool() override {
+    pool_.reset();  // joins the threads
+    if (link_) {
+      link_->owner = nullptr;
+      tsfn_.Abort();
+    }
   }
 
  private:
-  const fp_backend *backend_;
-  uint32_t iterations_;
-  fp_digest digest_;
-  size_t keylen_ = 0;
-  bool ok_ = false;
-  SecretCopy password_, salt_, key_;
-};
+  // Tells the thread-safe function's finalizer whether this object still exists.
+  struct Link {
+    Pool *owner;
+  };
+  static void Deliver(Napi::Env env, Napi::Function, Link *link, Job *job);
+  using Tsfn = Napi::TypedThreadSafeFunction<Link, Job, &Pool::Deliver>;
 
-class Addon : public Napi::Addon<Addon> {
- public:
-  Addon(Napi::Env env, Napi::Object exports) : backend_(fp_backend_best()) {
-    DefineAddon(exports, {
-                             InstanceMethod("pbkdf2Sync", &Addon::Pbkdf2Sync),
-                             InstanceMethod("pbkdf2", &Addon::Pbkdf2Async),
-                             InstanceMethod("backends", &Addon::Backends),
-                             InstanceMethod("backend", &Addon::Backend),
-                             InstanceMethod("setBackend", &Addon::SetBackend),
-                         });
+  static void OnTsfnFinalized(Napi::Env, void *, Link *link) {
+    if (link->owner) {
+      link->owner->pool_.reset();  // environment teardown: stop the threads before anything else goes
+      link->owner->link_ = nullptr;
+    }
+    delete link;
   }
 
- private:
-  // Each worker thread that loads the addon gets its own instance, so the chosen backend is
-  // per-instance state rather than a process global.
-  const fp_backend *backend_;
-
-  Napi::Value Pbkdf2Sync(const Napi::CallbackInfo &info) {
-    Request req;
-    if (!ReadRequest(info, &req)) return info.Env().Undefined();
-    Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::New(info.Env(), req.keylen);
-    fp_pbkdf2(backend_, req.digest, req.password.data, req.password.length, req.salt.data, req.salt.length,
-              req.iterations, key.Data(), req.keylen);
-    return key;
-  }
-
-  // Extra argument 5: a function called with (null, key) on the main thread when done.
-  Napi::Value Pbkdf2Async(const Napi::CallbackInfo &info) {
+  Napi::Value Submit(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     Request req;
     if (!ReadRequest(info, &req)) return env.Undefined();
@@ -160,40 +134,142 @@ class Addon : public Napi::Addon<Addon> {
       Napi::TypeError::New(env, "fastpbkdf2 native: callback must be a function").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    auto *worker = new Pbkdf2Worker(info[5].As<Napi::Function>(), backend_, req);
-    if (!worker->ok()) {
-      delete worker;
-      Napi::Error error = Napi::Error::New(env, "Out of memory");
-      error.Set("code", Napi::String::New(env, "ERR_OUT_OF_MEMORY"));
-      error.ThrowAsJavaScriptException();
+    if (!pool_ || closed_) {
+      Napi::Error::New(env, "fastpbkdf2: pool is closed").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    worker->Queue();
-    return env.Undefined();
-  }
-
-  Napi::Value Backends(const Napi::CallbackInfo &info) {
-    Napi::Array names = Napi::Array::New(info.Env());
-    uint32_t n = 0;
-    for (const fp_backend *const *b = fp_backends(); *b; b++)
-      if ((*b)->available()) names.Set(n++, Napi::String::New(info.Env(), (*b)->name));
-    return names;
-  }
-
-  Napi::Value Backend(const Napi::CallbackInfo &info) { return Napi::String::New(info.Env(), backend_->name); }
-
-  // setBackend(name) -> true if this CPU can run it (it is then used), false otherwise.
-  Napi::Value SetBackend(const Napi::CallbackInfo &info) {
-    if (info.Length() < 1 || !info[0].IsString()) {
-      Napi::TypeError::New(info.Env(), "backend name must be a string").ThrowAsJavaScriptException();
-      return info.Env().Undefined();
+    auto job = std::make_unique<Job>();
+    job->backend = env.GetInstanceData<AddonData>()->backend;
+    job->digest = req.digest;
+    job->iterations = req.iterations;
+    // Copy now: the caller may reuse its buffers as soon as this returns.
+    if (!job->password.Assign(req.password.data, req.password.length) ||
+        !job->salt.Assign(req.salt.data, req.salt.length) || !job->key.Assign(nullptr, req.keylen)) {
+      ThrowOutOfMemory(env);
+      return env.Undefined();
     }
-    const fp_backend *found = fp_backend_find(info[0].As<Napi::String>().Utf8Value().c_str());
-    if (found) backend_ = found;
-    return Napi::Boolean::New(info.Env(), found != nullptr);
+    job->id = next_id_++;
+    const uint64_t id = job->id;
+    if (!pool_->Submit(std::move(job))) return Napi::Boolean::New(env, false);
+    callbacks_.emplace(id, Napi::Persistent(info[5].As<Napi::Function>()));
+    if (callbacks_.size() == 1) {  // busy: keep the process alive and this object from being collected
+      tsfn_.Ref(env);
+      Ref();
+    }
+    return Napi::Boolean::New(env, true);
   }
+
+  Napi::Value GetStats(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    PoolStats s = pool_ ? pool_->Stats() : PoolStats{};
+    out.Set("threads", Napi::Number::New(env, pool_ ? pool_->threads() : 0));
+    out.Set("queued", Napi::Number::New(env, static_cast<double>(s.queued)));
+    out.Set("running", Napi::Number::New(env, static_cast<double>(s.running)));
+    out.Set("completed", Napi::Number::New(env, static_cast<double>(s.completed) + completed_before_close_));
+    out.Set("rejected", Napi::Number::New(env, static_cast<double>(s.rejected) + rejected_before_close_));
+    out.Set("pairedSteps", Napi::Number::New(env, static_cast<double>(s.paired_steps) + paired_before_close_));
+    return out;
+  }
+
+  // Refuses new work; the threads stop once the jobs already accepted have been delivered.
+  Napi::Value Close(const Napi::CallbackInfo &info) {
+    closed_ = true;
+    if (callbacks_.empty()) StopThreads();
+    return info.Env().Undefined();
+  }
+
+  void StopThreads() {
+    if (!pool_) return;
+    PoolStats s = pool_->Stats();
+    completed_before_close_ += static_cast<double>(s.completed);
+    rejected_before_close_ += static_cast<double>(s.rejected);
+    paired_before_close_ += static_cast<double>(s.paired_steps);
+    pool_.reset();
+  }
+
+  void Finished(Napi::Env env, Job *job) {
+    std::unique_ptr<Job> owned(job);
+    auto it = callbacks_.find(job->id);
+    if (it == callbacks_.end()) return;
+    Napi::FunctionReference callback = std::move(it->second);
+    callbacks_.erase(it);
+    Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::Copy(env, job->key.data(), job->key.length());
+    owned.reset();  // wipes the key material before JavaScript runs
+    if (callbacks_.empty()) {
+      tsfn_.Unref(env);
+      Unref();
+      if (closed_) StopThreads();
+    }
+    callback.Call({env.Null(), key});
+    if (env.IsExceptionPending()) {  // as node does for its own callbacks: an uncaught exception
+      Napi::Error error = env.GetAndClearPendingException();
+      napi_fatal_exception(env, error.Value());
+    }
+  }
+
+  std::unique_ptr<HashPool> pool_;
+  Tsfn tsfn_;
+  Link *link_ = nullptr;
+  std::unordered_map<uint64_t, Napi::FunctionReference> callbacks_;
+  uint64_t next_id_ = 1;
+  bool closed_ = false;
+  double completed_before_close_ = 0, rejected_before_close_ = 0, paired_before_close_ = 0;
 };
 
-}  // namespace
+void Pool::Deliver(Napi::Env env, Napi::Function, Link *link, Job *job) {
+  if (env == nullptr || link == nullptr || link->owner == nullptr) {
+    delete job;  // torn down before delivery
+    return;
+  }
+  link->owner->Finished(env, job);
+}
 
-NODE_API_ADDON(Addon)
+Napi::Value Pbkdf2Sync(const Napi::CallbackInfo &info) {
+  Request req;
+  if (!ReadRequest(info, &req)) return info.Env().Undefined();
+  Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::New(info.Env(), req.keylen);
+  fp_pbkdf2(info.Env().GetInstanceData<AddonData>()->backend, req.digest, req.password.data, req.password.length,
+            req.salt.data, req.salt.length, req.iterations, key.Data(), req.keylen);
+  return key;
+}
+
+Napi::Value Backends(const Napi::CallbackInfo &info) {
+  Napi::Array names = Napi::Array::New(info.Env());
+  uint32_t n = 0;
+  for (const fp_backend *const *b = fp_backends(); *b; b++)
+    if ((*b)->available()) names.Set(n++, Napi::String::New(info.Env(), (*b)->name));
+  return names;
+}
+
+Napi::Value Backend(const Napi::CallbackInfo &info) {
+  return Napi::String::New(info.Env(), info.Env().GetInstanceData<AddonData>()->backend->name);
+}
+
+// setBackend(name) -> true if this CPU can run it (it is then used by this thread), false otherwise.
+Napi::Value SetBackend(const Napi::CallbackInfo &info) {
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(info.Env(), "backend name must be a string").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  const fp_backend *found = fp_backend_find(info[0].As<Napi::String>().Utf8Value().c_str());
+  if (found) info.Env().GetInstanceData<AddonData>()->backend = found;
+  return Napi::Boolean::New(info.Env(), found != nullptr);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  exports.Set("pbkdf2Sync", Napi::Function::New(env, Pbkdf2Sync, "pbkdf2Sync"));
+  exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
+  exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
+  exports.Set("setBackend", Napi::Function::New(env, SetBackend, "setBackend"));
+  exports.Set("Pool", Pool::Define(env));
+  return exports;
+}
+
+}  // namespace
+}  // namespace fastpbkdf2
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return fastpbkdf2::Init(env, exports); }
+
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, InitAddon)

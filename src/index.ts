@@ -2,4 +2,13 @@
 export { pbkdf2, pbkdf2Sync } from './pbkdf2';
 export { backendFor, cpuPath, cpuPaths, isNative, setCpuPath, type BackendInfo } from './backend';
 export { nativeDigestNames } from './digests';
+export {
+  configureDefaultPool,
+  createPool,
+  defaultPoolStats,
+  PoolOverloadedError,
+  type HashPool,
+  type PoolOptions,
+  type PoolStats,
+} from './pool';
 export type { BinaryLike } from './binary-input';

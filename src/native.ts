@@ -4,17 +4,25 @@ import * as path from 'node:path';
 
 export interface NativeAddon {
   pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number): Buffer;
-  pbkdf2(
+  Pool: new (threads: number, maxQueue: number) => NativePool;
+  backends(): string[];
+  backend(): string;
+  setBackend(name: string): boolean;
+}
+
+/** fastpbkdf2's own hashing threads (native/hash_pool.h). */
+export interface NativePool {
+  /** False when maxQueue calls are already waiting (the call is not queued). */
+  submit(
     password: Uint8Array,
     salt: Uint8Array,
     iterations: number,
     keylen: number,
     digest: number,
     done: (err: null, key: Buffer) => void,
-  ): void;
-  backends(): string[];
-  backend(): string;
-  setBackend(name: string): boolean;
+  ): boolean;
+  stats(): { threads: number; queued: number; running: number; completed: number; rejected: number; pairedSteps: number };
+  close(): void;
 }
 
 /** FASTPBKDF2_FORCE=node turns the addon off; any other value names the CPU path to use. */

@@ -1,49 +1,10 @@
-// pbkdf2 and pbkdf2Sync with node:crypto's exact signatures and behaviour. A call takes the native
-// path only when every argument is one node:crypto accepts and the digest is SHA-1/256/512; any
-// other call, including every invalid one, goes to node:crypto itself, which therefore throws its
-// own errors (same class, code, message, and sync-vs-callback timing) in its own order.
-import * as crypto from 'node:crypto';
+// pbkdf2 and pbkdf2Sync with node:crypto's exact signatures and behaviour (see dispatch.ts for who
+// computes what). Async calls run on fastpbkdf2's own hashing threads, never on libuv's pool.
+import type * as crypto from 'node:crypto';
 
-import { isBinaryLike, toBytes } from './binary-input';
-import { type DigestId, nativeDigestId } from './digests';
+import { kNodeOriginal, nativeCall, nodePbkdf2, nodePbkdf2Sync } from './dispatch';
 import { addon } from './native';
-
-/** Marks our replacements so that a second copy of this package never mistakes them for node's. */
-const kNodeOriginal = Symbol.for('fastpbkdf2.nodeOriginal');
-
-function nodeOriginal<T extends object>(fn: T): T {
-  return ((fn as Record<symbol, T>)[kNodeOriginal] ?? fn) as T;
-}
-
-// Captured at load, before fastpbkdf2/register can replace them.
-export const nodePbkdf2 = nodeOriginal(crypto.pbkdf2);
-export const nodePbkdf2Sync = nodeOriginal(crypto.pbkdf2Sync);
-
-const MAX_INT32 = 2 ** 31 - 1;
-
-function isInt32InRange(value: unknown, min: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_INT32;
-}
-
-interface NativeCall {
-  password: Uint8Array;
-  salt: Uint8Array;
-  iterations: number;
-  keylen: number;
-  digest: DigestId;
-}
-
-/** The call in native form, or undefined when node:crypto must handle it. */
-function nativeCall(password: unknown, salt: unknown, iterations: unknown, keylen: unknown, digest: unknown) {
-  if (!addon || typeof digest !== 'string') return undefined;
-  const digestId = nativeDigestId(digest);
-  if (digestId === undefined || !isBinaryLike(password) || !isBinaryLike(salt)) return undefined;
-  if (!isInt32InRange(iterations, 1) || !isInt32InRange(keylen, 0)) return undefined;
-  const passwordBytes = toBytes(password);
-  const saltBytes = toBytes(salt);
-  if (!passwordBytes || !saltBytes) return undefined;
-  return { password: passwordBytes, salt: saltBytes, iterations, keylen, digest: digestId } satisfies NativeCall;
-}
+import { defaultPool } from './pool';
 
 // Typed exactly as node:crypto's own (which also accepts ArrayBuffer at run time, as we do).
 export const pbkdf2Sync: typeof crypto.pbkdf2Sync = function pbkdf2Sync(password, salt, iterations, keylen, digest) {
@@ -54,14 +15,12 @@ export const pbkdf2Sync: typeof crypto.pbkdf2Sync = function pbkdf2Sync(password
 
 export const pbkdf2: typeof crypto.pbkdf2 = function pbkdf2(password, salt, iterations, keylen, digest, callback) {
   const call = nativeCall(password, salt, iterations, keylen, digest);
-  if (!call || !addon || typeof callback !== 'function') {
+  if (!call || typeof callback !== 'function') {
     nodePbkdf2(password, salt, iterations, keylen, digest, callback);
     return;
   }
-  // The addon copies password and salt before returning, so callers may reuse their buffers.
-  addon.pbkdf2(call.password, call.salt, call.iterations, call.keylen, call.digest, (err, key) =>
-    callback(err, key as NonSharedBuffer),
-  );
+  // The default pool has no queue bound, like node: nothing is ever rejected here.
+  defaultPool().submitNative(call, callback);
 };
 
 (pbkdf2 as unknown as Record<symbol, unknown>)[kNodeOriginal] = nodePbkdf2;
