@@ -180,3 +180,24 @@ describe('the drop-in pbkdf2 runs on its own threads', () => {
     expect(c.stdout).toBe('1\nlate');
   });
 });
+
+describe('password API on a bounded pool', () => {
+  it('verify hashes on the given pool and passes its overload error through', async () => {
+    const { createRequire } = await import('node:module');
+    const password = createRequire(import.meta.url)('../dist/password/index.js');
+    const pool = fast.createPool({ threads: 1, maxQueue: 1 });
+    try {
+      const stored = await password.hash('secret', { format: 'django', iterations: 100_000, pool });
+      expect(stored).toMatch(/^pbkdf2_sha256\$100000\$/);
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => password.verify('secret', stored, { pool })));
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+      expect(ok.every((r) => (r as PromiseFulfilledResult<boolean>).value === true)).toBe(true);
+      expect(refused.length).toBeGreaterThanOrEqual(4);
+      for (const r of refused) expect(r.reason.code).toBe('ERR_FASTPBKDF2_OVERLOADED');
+      expect(pool.stats().completed).toBe(1 + ok.length);
+    } finally {
+      pool.close();
+    }
+  });
+});

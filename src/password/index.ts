@@ -10,6 +10,7 @@
 //   errors are raised before any hashing, so a hostile stored string costs nothing.
 import { ErrorCodes, PasswordHashError, invalidArgument, limitExceeded } from './errors';
 import { CODECS, WERKZEUG_DEFAULT_ITERATIONS, parseEncoded, type ParseContext } from './formats/index';
+import type { HashPool } from '../pool';
 import { derive, deriveSync, keysEqual } from './kdf';
 import { DEFAULT_LIMITS, checkParsed, passwordBytes, resolveLimits, type Limits } from './limits';
 import { DEFAULT_ITERATIONS, belowPolicy, type RehashPolicy } from './policy';
@@ -51,6 +52,11 @@ export interface VerifyOptions extends ReadOptions, Partial<Limits> {
   dummy?: boolean;
   /** A stored hash whose parameters the dummy verification copies (default: hash()'s defaults). */
   dummyLike?: EncodedHash;
+  /**
+   * Hash on this pool (from createPool) instead of the default one; verify then rejects with
+   * ERR_FASTPBKDF2_OVERLOADED at once when the pool's queue is full. Async verify only.
+   */
+  pool?: HashPool;
 }
 
 export interface HashOptions extends Partial<Limits> {
@@ -66,6 +72,8 @@ export interface HashOptions extends Partial<Limits> {
   salt?: string | Uint8Array;
   /** Length of the random salt: characters for 'django' (22)/'werkzeug' (16), bytes otherwise (16). */
   saltLength?: number;
+  /** Hash on this pool (from createPool); see VerifyOptions.pool. Async hash only. */
+  pool?: HashPool;
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -171,7 +179,7 @@ function conclude(plan: VerifyPlan, derived: Buffer): boolean {
  */
 export async function verify(password: Password, encoded: EncodedHash | null | undefined, options?: VerifyOptions): Promise<boolean> {
   const plan = planVerify(password, encoded, options);
-  const derived = await derive(plan.password, plan.salt, plan.iterations, plan.expected.length, plan.digest);
+  const derived = await derive(plan.password, plan.salt, plan.iterations, plan.expected.length, plan.digest, options?.pool);
   return conclude(plan, derived);
 }
 
@@ -279,7 +287,7 @@ function encodePlan(plan: HashPlan, hash: Buffer): string {
  */
 export async function hash(password: Password, options?: HashOptions): Promise<string> {
   const plan = planHash(password, options);
-  return encodePlan(plan, await derive(plan.password, plan.salt, plan.iterations, plan.keylen, plan.digest));
+  return encodePlan(plan, await derive(plan.password, plan.salt, plan.iterations, plan.keylen, plan.digest, options?.pool));
 }
 
 /** hash, blocking the calling thread. */

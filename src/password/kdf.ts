@@ -1,15 +1,25 @@
 // The one place that computes PBKDF2: fastpbkdf2's own drop-ins for node:crypto, so SHA-1/256/512 run
-// on the native fast path (and the async variant runs off the event loop, on the libuv pool).
+// on the native fast path (and the async variant runs off the event loop, on fastpbkdf2's threads:
+// the default pool, or the caller's pool whose overload errors then reach the caller).
 import { timingSafeEqual } from 'node:crypto';
 
 import { pbkdf2, pbkdf2Sync } from '../index';
+import type { HashPool } from '../pool';
 import type { Digest } from './types';
 
 export function deriveSync(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Buffer {
   return pbkdf2Sync(password, salt, iterations, keylen, digest);
 }
 
-export function derive(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Promise<Buffer> {
+export function derive(
+  password: Buffer,
+  salt: Buffer,
+  iterations: number,
+  keylen: number,
+  digest: Digest,
+  pool?: HashPool,
+): Promise<Buffer> {
+  if (pool) return pool.pbkdf2(password, salt, iterations, keylen, digest);
   return new Promise((resolve, reject) => {
     pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key)));
   });
