@@ -12,16 +12,38 @@
 /* cpu_x86.c: feature groups, checked with CPUID once. */
 #define FP_CPU_X86_SHANI 1 /* SHA extensions, with the SSSE3 and SSE4.1 used alongside them */
 #define FP_CPU_X86_BMI2 2
+#define FP_CPU_X86_AVX2 4
+#define FP_CPU_X86_AVX512 8 /* AVX-512 Foundation */
 /* True if the CPU has every feature in `mask`. */
 int fp_cpu_x86_has(int mask);
 
-/* pbkdf2_x86_shani.c's loops, shared with the combined backend in pbkdf2_x86_bmi2.c. */
+/* The loops that backends_x86.c combines into backends: pbkdf2_x86_shani.c, pbkdf2_x86_bmi2.c. */
+void sha1_iterate_bmi2(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
+void sha256_iterate_bmi2(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
+void sha512_iterate_bmi2(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
 void fp_sha1_iterate_shani(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
 void fp_sha1_iterate2_shani(const sha1_hmac_keys *ka, uint32_t ua[5], uint32_t ta[5], const sha1_hmac_keys *kb,
                             uint32_t ub[5], uint32_t tb[5], uint32_t count);
 void fp_sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
 void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t ua[8], uint32_t ta[8], const sha256_hmac_keys *kb,
                               uint32_t ub[8], uint32_t tb[8], uint32_t count);
+#endif
+
+/* The word-sliced loops of pbkdf2_x86_wide.c use GCC vector extensions (GCC, clang; not MSVC). */
+#if defined(FP_HAVE_X86_SHANI) && defined(__GNUC__)
+#define FP_HAVE_X86_WIDE 1
+void fp_sha1_iterate_avx512(unsigned n, const sha1_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
+                            uint32_t count);
+void fp_sha1_iterate_avx2(unsigned n, const sha1_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
+                          uint32_t count);
+void fp_sha256_iterate_avx512(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                              uint32_t *const *t, uint32_t count);
+void fp_sha256_iterate_avx2(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
+                            uint32_t count);
+void fp_sha512_iterate_avx512(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u,
+                              uint64_t *const *t, uint32_t count);
+void fp_sha512_iterate_avx2(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u, uint64_t *const *t,
+                            uint32_t count);
 #endif
 
 #if defined(__aarch64__) || defined(_M_ARM64)

@@ -22,9 +22,11 @@
 #define FP_UNROLL
 #endif
 
-FP_INLINE uint32_t rotr32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
-FP_INLINE uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
-FP_INLINE uint64_t rotr64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
+/* Rotations as expressions, so the compression templates work on plain words and on GCC vectors of
+ * words alike; compilers turn them into rotate instructions. n is a constant in 1..width-1. */
+#define ROTR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+#define ROTL32(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+#define ROTR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
 
 FP_INLINE uint32_t load_be32(const uint8_t *p) {
   return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];

@@ -1,27 +1,45 @@
-/* x86-64 CPU feature detection with CPUID, done once (the answer cannot change while we run). */
+/* x86-64 CPU feature detection with CPUID (and XGETBV: the OS must save the AVX registers too),
+ * done once: the answer cannot change while we run. */
 #include "backends.h"
 
 #if defined(FP_HAVE_X86_SHANI)
 
 #if defined(_MSC_VER) && !defined(__clang__)
+#include <immintrin.h>
 #include <intrin.h>
 static void cpuid(int leaf, int subleaf, unsigned regs[4]) { __cpuidex((int *)regs, leaf, subleaf); }
+static unsigned long long xgetbv0(void) { return _xgetbv(0); }
 #else
 #include <cpuid.h>
 static void cpuid(int leaf, int subleaf, unsigned regs[4]) {
   __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
 }
+static unsigned long long xgetbv0(void) {
+  unsigned lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return ((unsigned long long)hi << 32) | lo;
+}
 #endif
+
+#define BIT(reg, n) (((reg) >> (n)) & 1u)
 
 static int detect(void) {
   unsigned r[4];
   cpuid(0, 0, r);
   if (r[0] < 7) return 0;
   cpuid(1, 0, r);
-  int ssse3 = (r[2] >> 9) & 1, sse41 = (r[2] >> 19) & 1;
+  const unsigned ssse3 = BIT(r[2], 9), sse41 = BIT(r[2], 19), osxsave = BIT(r[2], 27), avx = BIT(r[2], 28);
   cpuid(7, 0, r);
-  int sha = (r[1] >> 29) & 1, bmi2 = (r[1] >> 8) & 1;
-  return (ssse3 && sse41 && sha ? FP_CPU_X86_SHANI : 0) | (bmi2 ? FP_CPU_X86_BMI2 : 0);
+  const unsigned sha = BIT(r[1], 29), bmi2 = BIT(r[1], 8), avx2 = BIT(r[1], 5), avx512f = BIT(r[1], 16);
+  /* XCR0: bits 1-2 = the OS saves XMM/YMM state, bits 5-7 = opmask and ZMM state. */
+  const unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
+  const int os_avx = (xcr0 & 0x6) == 0x6, os_avx512 = (xcr0 & 0xe6) == 0xe6;
+  int features = 0;
+  if (ssse3 && sse41 && sha) features |= FP_CPU_X86_SHANI;
+  if (bmi2) features |= FP_CPU_X86_BMI2;
+  if (avx && avx2 && os_avx) features |= FP_CPU_X86_AVX2;
+  if (avx && avx2 && avx512f && os_avx512) features |= FP_CPU_X86_AVX512;
+  return features;
 }
 
 int fp_cpu_x86_has(int mask) {

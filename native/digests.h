@@ -31,6 +31,14 @@ typedef void (*sha256_iterate2_fn)(const sha256_hmac_keys *ka, uint32_t ua[8], u
 typedef void (*sha512_iterate2_fn)(const sha512_hmac_keys *ka, uint64_t ua[8], uint64_t ta[8],
                                    const sha512_hmac_keys *kb, uint64_t ub[8], uint64_t tb[8], uint32_t count);
 
+/* n chains at once (1..the loop's lane count), one per SIMD lane. */
+typedef void (*sha1_iterate_wide_fn)(unsigned n, const sha1_hmac_keys *const *keys, uint32_t *const *u,
+                                     uint32_t *const *t, uint32_t count);
+typedef void (*sha256_iterate_wide_fn)(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                                       uint32_t *const *t, uint32_t count);
+typedef void (*sha512_iterate_wide_fn)(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u,
+                                       uint64_t *const *t, uint32_t count);
+
 #ifdef __cplusplus
 }
 #endif

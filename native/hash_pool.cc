@@ -69,18 +69,24 @@ void HashPool::SetUp(Job *job) {
   job->salt.Reset();
 }
 
-// Pairs `first` with another chain of the same digest and backend, but only when there is more
-// waiting work than idle threads: two chains on one core beat one, but not one on each of two cores.
-bool HashPool::TakePartner(const Task &first, Task *partner) {
-  if (ready_.size() <= idle_threads_) return false;
-  for (auto it = ready_.begin(); it != ready_.end(); ++it) {
+// Adds chains of the same digest and backend to `group` (which holds the first), up to what the
+// backend's widest loop takes, but leaves a share for idle threads: several chains on one core beat
+// one, but not one on each core.
+void HashPool::TakeCompanions(std::vector<Task> *group) {
+  const Task first = (*group)[0];  // a copy: push_back below may move the vector
+  size_t same = 1;
+  for (const Task &t : ready_)
+    if (t.chain && t.job->digest == first.job->digest && t.job->backend == first.job->backend) same++;
+  size_t want = std::min<size_t>(fp_chains_max(first.job->backend, first.job->digest), same);
+  if (idle_threads_ > 0) want = std::min(want, (same + idle_threads_) / (idle_threads_ + 1));
+  for (auto it = ready_.begin(); it != ready_.end() && group->size() < want;) {
     if (it->chain && it->job->digest == first.job->digest && it->job->backend == first.job->backend) {
-      *partner = *it;
-      ready_.erase(it);
-      return true;
+      group->push_back(*it);
+      it = ready_.erase(it);
+    } else {
+      ++it;
     }
   }
-  return false;
 }
 
 void HashPool::WorkerLoop() {
@@ -97,14 +103,16 @@ void HashPool::WorkerLoop() {
       StartJob(first.job, lock);
       continue;
     }
-    Task second{nullptr, nullptr};
-    const bool paired = TakePartner(first, &second);
-    if (paired) stats_.paired_steps++;
+    std::vector<Task> group{first};
+    TakeCompanions(&group);
+    if (group.size() > 1) stats_.paired_steps++;
+    fp_chain *chains[FP_MAX_LANES];
+    for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
     lock.unlock();
-    fp_chains_advance(first.job->backend, first.chain, paired ? second.chain : nullptr, kStepIterations);
+    fp_chains_advance(first.job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
     lock.lock();
-    if (paired) AfterStep(second, lock);
-    AfterStep(first, lock);  // last, so an unfinished first chain is at the front again
+    // In reverse, so unfinished chains go back to the front in their original order.
+    for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
     if (!ready_.empty()) wake_.notify_one();
   }
 }

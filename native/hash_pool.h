@@ -1,6 +1,7 @@
 // A pool of hashing threads, separate from libuv's (which fs, dns and zlib need), that runs PBKDF2
-// jobs in short steps and pairs chains of the same digest into the backend's two-lane loops when
-// there are more chains than idle threads. Pure C++: addon.cc connects it to JavaScript.
+// jobs in short steps and groups waiting chains of the same digest into the backend's two-lane or
+// SIMD-lane loops when there are more chains than idle threads. Pure C++: addon.cc connects it to
+// JavaScript.
 #ifndef FASTPBKDF2_HASH_POOL_H
 #define FASTPBKDF2_HASH_POOL_H
 
@@ -23,7 +24,7 @@ struct PoolStats {
   uint64_t running = 0;    // started, not finished
   uint64_t completed = 0;  // finished and handed to the completion callback
   uint64_t rejected = 0;   // refused because the queue was full
-  uint64_t paired_steps = 0;  // steps that ran two chains side by side
+  uint64_t paired_steps = 0;  // steps that ran several chains together (two-lane or wide loops)
 };
 
 struct Job {
@@ -64,7 +65,7 @@ class HashPool {
   void AfterStep(const Task &task, std::unique_lock<std::mutex> &lock);
   void Finish(Job *job, std::unique_lock<std::mutex> &lock);
   void SetUp(Job *job);  // HMAC keys and U_1 of every block; called without the lock
-  bool TakePartner(const Task &first, Task *partner);
+  void TakeCompanions(std::vector<Task> *group);
 
   std::mutex mutex_;
   std::condition_variable wake_;

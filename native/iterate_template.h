@@ -2,7 +2,8 @@
  * Included by pbkdf2_template.h (as FN(iterate_portable)) and by pbkdf2_x86_bmi2.c (the same C
  * compiled for BMI2). Expects HASH, WORD, STATE_WORDS, and:
  *   ITERATE_SUFFIX  the function's name after the hash prefix
- *   ITERATE_TARGET  a function attribute selecting the instruction set, or nothing */
+ *   ITERATE_TARGET  a function attribute selecting the instruction set, or nothing
+ *   ITERATE_LINKAGE optional; `static` unless set */
 #ifndef FN
 #include "template_names.h"
 #endif
@@ -17,7 +18,10 @@ static void FN(pad_digest_block)(WORD block[16]) {
 
 /* The inner hash's output lands directly in the outer block and the outer hash's output directly
  * in the next inner block, so nothing is copied between compressions. */
-ITERATE_TARGET static void FN(ITERATE_SUFFIX)(const FN(hmac_keys) *keys, WORD u[STATE_WORDS], WORD t[STATE_WORDS],
+#ifndef ITERATE_LINKAGE
+#define ITERATE_LINKAGE static
+#endif
+ITERATE_TARGET ITERATE_LINKAGE void FN(ITERATE_SUFFIX)(const FN(hmac_keys) *keys, WORD u[STATE_WORDS], WORD t[STATE_WORDS],
                                               uint32_t count) {
   WORD inner_block[16], outer_block[16];
   memcpy(inner_block, u, DIGEST_BYTES);
@@ -34,4 +38,5 @@ ITERATE_TARGET static void FN(ITERATE_SUFFIX)(const FN(hmac_keys) *keys, WORD u[
 }
 
 #undef ITERATE_SUFFIX
+#undef ITERATE_LINKAGE
 #undef ITERATE_TARGET

@@ -49,7 +49,8 @@ static const fp_backend portable_backend = {
 };
 
 #if defined(FP_HAVE_X86_SHANI)
-extern const fp_backend fp_backend_shani_bmi2, fp_backend_shani, fp_backend_bmi2;
+extern const fp_backend fp_backend_shani_avx512, fp_backend_shani_avx2, fp_backend_avx512, fp_backend_avx2,
+    fp_backend_shani;
 #endif
 #if defined(FP_HAVE_ARM_SHA)
 extern const fp_backend fp_backend_armv8_sha512, fp_backend_armv8;
@@ -57,9 +58,11 @@ extern const fp_backend fp_backend_armv8_sha512, fp_backend_armv8;
 
 static const fp_backend *const backends[] = {
 #if defined(FP_HAVE_X86_SHANI)
-    &fp_backend_shani_bmi2,
+    &fp_backend_shani_avx512,
+    &fp_backend_shani_avx2,
+    &fp_backend_avx512,
+    &fp_backend_avx2,
     &fp_backend_shani,
-    &fp_backend_bmi2,
 #endif
 #if defined(FP_HAVE_ARM_SHA)
     &fp_backend_armv8_sha512,
@@ -113,29 +116,48 @@ void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys,
   chain->t = chain->u;
 }
 
-/* Runs n iterations of one chain, or of two side by side when the backend has such a loop. */
-#define ADVANCE(HASH, W, a, b, n)                                                                                   \
-  do {                                                                                                             \
-    HASH##_iterate_fn one = backend->HASH ? backend->HASH : HASH##_iterate_portable;                              \
-    if (b && backend->HASH##_x2)                                                                                   \
-      backend->HASH##_x2(&a->keys->HASH, a->u.W, a->t.W, &b->keys->HASH, b->u.W, b->t.W, n);                        \
-    else {                                                                                                         \
-      one(&a->keys->HASH, a->u.W, a->t.W, n);                                                                      \
-      if (b) one(&b->keys->HASH, b->u.W, b->t.W, n);                                                               \
-    }                                                                                                              \
+unsigned fp_chains_max(const fp_backend *backend, fp_digest digest) {
+  return backend->wide[digest].lanes > 2 ? backend->wide[digest].lanes : 2;
+}
+
+/* Runs n iterations on `count` chains of one digest with the widest loop that pays. */
+#define ADVANCE(HASH, WORD, MEMBER)                                                                                          \
+  do {                                                                                                           \
+    const HASH##_hmac_keys *keys[FP_MAX_LANES];                                                                  \
+    WORD *u[FP_MAX_LANES], *t[FP_MAX_LANES];                                                                        \
+    for (unsigned i = 0; i < count; i++) {                                                                       \
+      keys[i] = &chains[i]->keys->HASH;                                                                          \
+      u[i] = chains[i]->u.MEMBER;                                                                                \
+      t[i] = chains[i]->t.MEMBER;                                                                                \
+    }                                                                                                            \
+    const fp_wide_use wide = backend->wide[chains[0]->digest];                                                   \
+    if (backend->HASH##_wide && wide.lanes >= 2 && count >= wide.min_chains && count >= 2) {                                \
+      for (unsigned i = 0; i < count; i += wide.lanes) {                                                         \
+        unsigned lanes = count - i < wide.lanes ? count - i : wide.lanes;                                        \
+        backend->HASH##_wide(lanes, keys + i, u + i, t + i, n);                                                  \
+      }                                                                                                          \
+      break;                                                                                                     \
+    }                                                                                                            \
+    HASH##_iterate_fn one = backend->HASH ? backend->HASH : HASH##_iterate_portable;                            \
+    unsigned i = 0;                                                                                              \
+    if (backend->HASH##_x2)                                                                                      \
+      for (; i + 1 < count; i += 2) backend->HASH##_x2(keys[i], u[i], t[i], keys[i + 1], u[i + 1], t[i + 1], n); \
+    for (; i < count; i++) one(keys[i], u[i], t[i], n);                                                          \
   } while (0)
 
-void fp_chains_advance(const fp_backend *backend, fp_chain *a, fp_chain *b, uint32_t max_iterations) {
-  uint32_t n = a->remaining < max_iterations ? a->remaining : max_iterations;
-  if (b && b->remaining < n) n = b->remaining;
+void fp_chains_advance(const fp_backend *backend, fp_chain *const *chains, unsigned count, uint32_t max_iterations) {
+  uint32_t n = max_iterations;
+  if (count == 0) return;
+  if (count > FP_MAX_LANES) count = FP_MAX_LANES;
+  for (unsigned i = 0; i < count; i++)
+    if (chains[i]->remaining < n) n = chains[i]->remaining;
   if (n == 0) return;
-  switch (a->digest) {
-    case FP_SHA1: ADVANCE(sha1, w32, a, b, n); break;
-    case FP_SHA256: ADVANCE(sha256, w32, a, b, n); break;
-    default: ADVANCE(sha512, w64, a, b, n); break;
+  switch (chains[0]->digest) {
+    case FP_SHA1: ADVANCE(sha1, uint32_t, w32); break;
+    case FP_SHA256: ADVANCE(sha256, uint32_t, w32); break;
+    default: ADVANCE(sha512, uint64_t, w64); break;
   }
-  a->remaining -= n;
-  if (b) b->remaining -= n;
+  for (unsigned i = 0; i < count; i++) chains[i]->remaining -= n;
 }
 
 void fp_chain_output(const fp_chain *chain, uint8_t *out, size_t n) {
@@ -154,21 +176,27 @@ void fp_chain_output(const fp_chain *chain, uint8_t *out, size_t n) {
 void fp_pbkdf2(const fp_backend *backend, fp_digest digest, const uint8_t *pw, size_t pwlen, const uint8_t *salt,
                size_t saltlen, uint32_t iterations, uint8_t *out, size_t outlen) {
   const size_t block_bytes = fp_digest_bytes(digest);
+  const unsigned group = fp_chains_max(backend, digest);
   fp_hmac_keys keys;
-  fp_chain pair[2];
+  fp_chain chains[FP_MAX_LANES];
+  fp_chain *group_chains[FP_MAX_LANES];
   fp_hmac_keys_init(digest, &keys, pw, pwlen);
-  /* Output blocks are independent chains: run them two at a time. */
-  for (uint32_t block_index = 1; outlen > 0; block_index += 2) {
-    size_t take0 = outlen < block_bytes ? outlen : block_bytes;
-    size_t take1 = outlen - take0 < block_bytes ? outlen - take0 : block_bytes;
-    fp_chain_start(&pair[0], digest, &keys, salt, saltlen, block_index, iterations);
-    if (take1) fp_chain_start(&pair[1], digest, &keys, salt, saltlen, block_index + 1, iterations);
-    while (pair[0].remaining) fp_chains_advance(backend, &pair[0], take1 ? &pair[1] : NULL, UINT32_MAX);
-    fp_chain_output(&pair[0], out, take0);
-    if (take1) fp_chain_output(&pair[1], out + take0, take1);
-    out += take0 + take1;
-    outlen -= take0 + take1;
+  /* Output blocks are independent chains: run as many together as the backend's loops take. */
+  for (uint32_t block_index = 1; outlen > 0;) {
+    unsigned n = 0;
+    for (size_t left = outlen; n < group && left > 0; n++, left -= left < block_bytes ? left : block_bytes) {
+      fp_chain_start(&chains[n], digest, &keys, salt, saltlen, block_index + n, iterations);
+      group_chains[n] = &chains[n];
+    }
+    while (chains[0].remaining) fp_chains_advance(backend, group_chains, n, UINT32_MAX);
+    for (unsigned i = 0; i < n; i++) {
+      size_t take = outlen < block_bytes ? outlen : block_bytes;
+      fp_chain_output(&chains[i], out, take);
+      out += take;
+      outlen -= take;
+    }
+    block_index += n;
   }
   secure_wipe(&keys, sizeof keys);
-  secure_wipe(pair, sizeof pair);
+  secure_wipe(chains, sizeof chains);
 }

@@ -10,8 +10,17 @@ extern "C" {
 
 typedef enum { FP_SHA1 = 0, FP_SHA256 = 1, FP_SHA512 = 2, FP_DIGEST_COUNT = 3 } fp_digest;
 
-/* One way of running the inner loop, per digest, for one chain and for two side by side. A NULL
- * entry means the backend has no such loop: the portable one (or two single runs) is used. */
+/* The most chains any loop takes at once (AVX-512: 16 lanes of 32-bit words). */
+#define FP_MAX_LANES 16
+
+typedef struct {
+  unsigned lanes;      /* chains per wide loop; 0: none */
+  unsigned min_chains; /* fewest chains for which it beats the one- and two-chain loops (measured) */
+} fp_wide_use;
+
+/* One way of running the inner loop, per digest: for one chain, two side by side, and many in SIMD
+ * lanes. A NULL entry means the backend has no such loop: the portable one (or several runs of
+ * the narrower loops) is used instead. */
 typedef struct {
   const char *name;
   int (*available)(void);
@@ -21,6 +30,10 @@ typedef struct {
   sha1_iterate2_fn sha1_x2;
   sha256_iterate2_fn sha256_x2;
   sha512_iterate2_fn sha512_x2;
+  sha1_iterate_wide_fn sha1_wide;
+  sha256_iterate_wide_fn sha256_wide;
+  sha512_iterate_wide_fn sha512_wide;
+  fp_wide_use wide[FP_DIGEST_COUNT];
 } fp_backend;
 
 typedef union {
@@ -50,9 +63,13 @@ void fp_hmac_keys_init(fp_digest digest, fp_hmac_keys *keys, const uint8_t *pw, 
 void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys, const uint8_t *salt, size_t saltlen,
                     uint32_t block_index, uint32_t iterations);
 
-/* Advances chain a, and chain b side by side if not NULL (same digest), by up to `max_iterations`:
- * stops when that many ran or either chain finished. */
-void fp_chains_advance(const fp_backend *backend, fp_chain *a, fp_chain *b, uint32_t max_iterations);
+/* The most chains of this digest worth advancing together: the wide loop's lanes, else 2. */
+unsigned fp_chains_max(const fp_backend *backend, fp_digest digest);
+
+/* Advances n chains of one digest (1 <= n <= fp_chains_max) by the same number of iterations, at
+ * most `max_iterations`: stops when that many ran or any of them finished. Uses the wide loop when
+ * n reaches its min_chains, else the two-chain loop on pairs, else the one-chain loop. */
+void fp_chains_advance(const fp_backend *backend, fp_chain *const *chains, unsigned n, uint32_t max_iterations);
 
 /* The first n bytes (n <= digest size) of a finished chain's T, big-endian as the standard says. */
 void fp_chain_output(const fp_chain *chain, uint8_t *out, size_t n);

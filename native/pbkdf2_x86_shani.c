@@ -189,18 +189,6 @@ SHANI_TARGET void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t 
   sha256_iterate_lanes(2, keys, u, t, count);
 }
 
-static int shani_available(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
-
-/* SHA-NI without BMI2 (Intel Goldmont/Tremont Atoms): SHA-512 stays portable. */
-const fp_backend fp_backend_shani = {
-    .name = "shani",
-    .available = shani_available,
-    .sha1 = fp_sha1_iterate_shani,
-    .sha256 = fp_sha256_iterate_shani,
-    .sha1_x2 = fp_sha1_iterate2_shani,
-    .sha256_x2 = fp_sha256_iterate2_shani,
-};
-
 #else
 typedef int fp_shani_unused; /* ISO C forbids an empty translation unit */
 #endif

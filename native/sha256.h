@@ -1,6 +1,4 @@
-/* SHA-256 compression function, portable C (FIPS 180-4 section 6.2.2).
- * Words in native order; `out` may alias the first words of `m`. Constants come from
- * tools/gen-constants.py, which derives them from their definition in FIPS 180-4 section 4.2.2. */
+/* SHA-256: sizes, constants and the scalar compression function (from sha256_compress.h). */
 #ifndef FASTPBKDF2_SHA256_H
 #define FASTPBKDF2_SHA256_H
 
@@ -24,48 +22,9 @@ static const uint32_t SHA256_IV[8] = {
     0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 };
 
-FP_INLINE void sha256_compress(const uint32_t in[8], const uint32_t m[16], uint32_t out[8]) {
-  uint32_t w[16];
-  uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
-  for (int i = 0; i < 16; i++) w[i] = m[i];
-
-#define SHA256_S0(x) (rotr32(x, 2) ^ rotr32(x, 13) ^ rotr32(x, 22))
-#define SHA256_S1(x) (rotr32(x, 6) ^ rotr32(x, 11) ^ rotr32(x, 25))
-#define SHA256_s0(x) (rotr32(x, 7) ^ rotr32(x, 18) ^ ((x) >> 3))
-#define SHA256_s1(x) (rotr32(x, 17) ^ rotr32(x, 19) ^ ((x) >> 10))
-/* 16-word ring schedule: W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]. */
-#define SHA256_W(t)                                                                      \
-  ((t) < 16 ? w[(t)]                                                                     \
-            : (w[(t)&15] += SHA256_s1(w[((t)-2) & 15]) + w[((t)-7) & 15] + SHA256_s0(w[((t)-15) & 15])))
-
-FP_UNROLL
-  for (int t = 0; t < 64; t++) {
-    uint32_t t1 = h + SHA256_S1(e) + (g ^ (e & (f ^ g))) + SHA256_K[t] + SHA256_W(t);
-    uint32_t t2 = SHA256_S0(a) + ((a & b) | (c & (a | b)));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-
-#undef SHA256_S0
-#undef SHA256_S1
-#undef SHA256_s0
-#undef SHA256_s1
-#undef SHA256_W
-
-  out[0] = in[0] + a;
-  out[1] = in[1] + b;
-  out[2] = in[2] + c;
-  out[3] = in[3] + d;
-  out[4] = in[4] + e;
-  out[5] = in[5] + f;
-  out[6] = in[6] + g;
-  out[7] = in[7] + h;
-}
+#define COMPRESS_FN sha256_compress
+#define COMPRESS_WORD uint32_t
+#define COMPRESS_ATTR FP_INLINE
+#include "sha256_compress.h"
 
 #endif

@@ -1,6 +1,4 @@
-/* SHA-512 compression function, portable C (FIPS 180-4 section 6.4.2).
- * Words in native order; `out` may alias the first words of `m`. Constants come from
- * tools/gen-constants.py, which derives them from their definition in FIPS 180-4 section 4.2.3. */
+/* SHA-512: sizes, constants and the scalar compression function (from sha512_compress.h). */
 #ifndef FASTPBKDF2_SHA512_H
 #define FASTPBKDF2_SHA512_H
 
@@ -37,47 +35,9 @@ static const uint64_t SHA512_IV[8] = {
     0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
 };
 
-FP_INLINE void sha512_compress(const uint64_t in[8], const uint64_t m[16], uint64_t out[8]) {
-  uint64_t w[16];
-  uint64_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
-  for (int i = 0; i < 16; i++) w[i] = m[i];
-
-#define SHA512_S0(x) (rotr64(x, 28) ^ rotr64(x, 34) ^ rotr64(x, 39))
-#define SHA512_S1(x) (rotr64(x, 14) ^ rotr64(x, 18) ^ rotr64(x, 41))
-#define SHA512_s0(x) (rotr64(x, 1) ^ rotr64(x, 8) ^ ((x) >> 7))
-#define SHA512_s1(x) (rotr64(x, 19) ^ rotr64(x, 61) ^ ((x) >> 6))
-#define SHA512_W(t)                                                                      \
-  ((t) < 16 ? w[(t)]                                                                     \
-            : (w[(t)&15] += SHA512_s1(w[((t)-2) & 15]) + w[((t)-7) & 15] + SHA512_s0(w[((t)-15) & 15])))
-
-FP_UNROLL
-  for (int t = 0; t < 80; t++) {
-    uint64_t t1 = h + SHA512_S1(e) + (g ^ (e & (f ^ g))) + SHA512_K[t] + SHA512_W(t);
-    uint64_t t2 = SHA512_S0(a) + ((a & b) | (c & (a | b)));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-
-#undef SHA512_S0
-#undef SHA512_S1
-#undef SHA512_s0
-#undef SHA512_s1
-#undef SHA512_W
-
-  out[0] = in[0] + a;
-  out[1] = in[1] + b;
-  out[2] = in[2] + c;
-  out[3] = in[3] + d;
-  out[4] = in[4] + e;
-  out[5] = in[5] + f;
-  out[6] = in[6] + g;
-  out[7] = in[7] + h;
-}
+#define COMPRESS_FN sha512_compress
+#define COMPRESS_WORD uint64_t
+#define COMPRESS_ATTR FP_INLINE
+#include "sha512_compress.h"
 
 #endif

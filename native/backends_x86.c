@@ -1,0 +1,89 @@
+/* The x86-64 backends: which loop each CPU class runs for each digest, and from how many waiting
+ * chains the wide (SIMD-lane) loops pay (min_chains, from bench/native-lanes.sh on the project's
+ * Xeon: 16 AVX-512 lanes of SHA-256 run 35 M iterations/s in total, 2.2 per lane, so they beat two
+ * SHA-NI chains (17.3 M/s) from 8 chains on; SHA-1 runs 81 M/s on 16 lanes, SHA-512 14 M/s on 8).
+ * Listed best first in pbkdf2.c. */
+#include "backends.h"
+
+#if defined(FP_HAVE_X86_SHANI)
+
+#include "pbkdf2.h"
+
+static int has_shani_avx512(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI | FP_CPU_X86_BMI2 | FP_CPU_X86_AVX512); }
+static int has_shani_avx2(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI | FP_CPU_X86_BMI2 | FP_CPU_X86_AVX2); }
+static int has_avx512(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2 | FP_CPU_X86_AVX512); }
+static int has_avx2(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2 | FP_CPU_X86_AVX2); }
+static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
+
+#if defined(FP_HAVE_X86_WIDE)
+#define WIDE_AVX512 \
+  .sha1_wide = fp_sha1_iterate_avx512, .sha256_wide = fp_sha256_iterate_avx512, .sha512_wide = fp_sha512_iterate_avx512
+#define WIDE_AVX2 \
+  .sha1_wide = fp_sha1_iterate_avx2, .sha256_wide = fp_sha256_iterate_avx2, .sha512_wide = fp_sha512_iterate_avx2
+#else
+#define WIDE_AVX512 .sha1_wide = NULL
+#define WIDE_AVX2 .sha1_wide = NULL
+#endif
+
+/* Intel Ice Lake / Sapphire Rapids servers, AMD Zen 4+. */
+const fp_backend fp_backend_shani_avx512 = {
+    .name = "shani-avx512",
+    .available = has_shani_avx512,
+    .sha1 = fp_sha1_iterate_shani,
+    .sha256 = fp_sha256_iterate_shani,
+    .sha512 = sha512_iterate_bmi2,
+    .sha1_x2 = fp_sha1_iterate2_shani,
+    .sha256_x2 = fp_sha256_iterate2_shani,
+    WIDE_AVX512,
+    .wide = {[FP_SHA1] = {16, 4}, [FP_SHA256] = {16, 8}, [FP_SHA512] = {8, 2}},
+};
+
+/* AMD Zen 1-3, Intel Alder Lake and later clients. */
+const fp_backend fp_backend_shani_avx2 = {
+    .name = "shani-avx2",
+    .available = has_shani_avx2,
+    .sha1 = fp_sha1_iterate_shani,
+    .sha256 = fp_sha256_iterate_shani,
+    .sha512 = sha512_iterate_bmi2,
+    .sha1_x2 = fp_sha1_iterate2_shani,
+    .sha256_x2 = fp_sha256_iterate2_shani,
+    WIDE_AVX2,
+    /* 8 AVX2 lanes of SHA-1 never beat two SHA-NI chains; of SHA-256 only when all are full. */
+    .wide = {[FP_SHA1] = {0, 0}, [FP_SHA256] = {8, 8}, [FP_SHA512] = {4, 3}},
+};
+
+/* Intel Skylake-SP / Cascade Lake servers: no SHA-NI. */
+const fp_backend fp_backend_avx512 = {
+    .name = "avx512",
+    .available = has_avx512,
+    .sha1 = sha1_iterate_bmi2,
+    .sha256 = sha256_iterate_bmi2,
+    .sha512 = sha512_iterate_bmi2,
+    WIDE_AVX512,
+    .wide = {[FP_SHA1] = {16, 2}, [FP_SHA256] = {16, 2}, [FP_SHA512] = {8, 2}},
+};
+
+/* Intel Haswell to Comet Lake: no SHA-NI, no AVX-512. */
+const fp_backend fp_backend_avx2 = {
+    .name = "avx2",
+    .available = has_avx2,
+    .sha1 = sha1_iterate_bmi2,
+    .sha256 = sha256_iterate_bmi2,
+    .sha512 = sha512_iterate_bmi2,
+    WIDE_AVX2,
+    .wide = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 3}, [FP_SHA512] = {4, 3}},
+};
+
+/* Intel Goldmont / Tremont Atoms: SHA-NI without AVX2 or BMI2. */
+const fp_backend fp_backend_shani = {
+    .name = "shani",
+    .available = has_shani,
+    .sha1 = fp_sha1_iterate_shani,
+    .sha256 = fp_sha256_iterate_shani,
+    .sha1_x2 = fp_sha1_iterate2_shani,
+    .sha256_x2 = fp_sha256_iterate2_shani,
+};
+
+#else
+typedef int fp_backends_x86_unused; /* ISO C forbids an empty translation unit */
+#endif
