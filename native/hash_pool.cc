@@ -69,19 +69,38 @@ void HashPool::SetUp(Job *job) {
   job->salt.Reset();
 }
 
-// Adds chains of the same digest and backend to `group` (which holds the first), up to what the
-// backend's widest loop takes, but leaves a share for idle threads: several chains on one core beat
-// one, but not one on each core.
-void HashPool::TakeCompanions(std::vector<Task> *group) {
-  const Task first = (*group)[0];  // a copy: push_back below may move the vector
-  size_t same = 1;
+size_t HashPool::Blocks(const Job *job) {
+  const size_t block_bytes = fp_digest_bytes(job->digest);
+  return (job->key.length() + block_bytes - 1) / block_bytes;
+}
+
+// Fills one step's work with chains of the same digest and backend as the first task: chains that
+// are waiting, then jobs not yet started (to be set up by this thread), up to what the backend's
+// widest loop takes -- but leaving a share for idle threads: several chains on one core beat one,
+// but not one on each core.
+void HashPool::Gather(const Task &first, std::vector<Task> *group, std::vector<Job *> *starting) {
+  auto same_kind = [&first](const Task &t) {
+    return t.job->digest == first.job->digest && t.job->backend == first.job->backend;
+  };
+  size_t available = group->size() + (starting->empty() ? 0 : Blocks(first.job));
   for (const Task &t : ready_)
-    if (t.chain && t.job->digest == first.job->digest && t.job->backend == first.job->backend) same++;
-  size_t want = std::min<size_t>(fp_chains_max(first.job->backend, first.job->digest), same);
-  if (idle_threads_ > 0) want = std::min(want, (same + idle_threads_) / (idle_threads_ + 1));
-  for (auto it = ready_.begin(); it != ready_.end() && group->size() < want;) {
-    if (it->chain && it->job->digest == first.job->digest && it->job->backend == first.job->backend) {
+    if (same_kind(t)) available += t.chain ? 1 : Blocks(t.job);
+  size_t want = std::min<size_t>(fp_chains_max(first.job->backend, first.job->digest), available);
+  if (idle_threads_ > 0) want = std::min(want, (available + idle_threads_) / (idle_threads_ + 1));
+  size_t planned = group->size() + (starting->empty() ? 0 : Blocks(first.job));  // chains in this step
+  for (auto it = ready_.begin(); it != ready_.end() && planned < want;) {
+    if (it->chain && same_kind(*it)) {
       group->push_back(*it);
+      planned++;
+      it = ready_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = ready_.begin(); it != ready_.end() && planned < want;) {
+    if (!it->chain && same_kind(*it) && Blocks(it->job) > 0) {
+      starting->push_back(it->job);
+      planned += Blocks(it->job);
       it = ready_.erase(it);
     } else {
       ++it;
@@ -97,14 +116,18 @@ void HashPool::WorkerLoop() {
     idle_threads_--;
     if (stopping_) return;
 
-    Task first = ready_.front();
+    const Task first = ready_.front();
     ready_.pop_front();
-    if (!first.chain) {
-      StartJob(first.job, lock);
-      continue;
-    }
-    std::vector<Task> group{first};
-    TakeCompanions(&group);
+    std::vector<Task> group;
+    std::vector<Job *> starting;
+    if (first.chain)
+      group.push_back(first);
+    else
+      starting.push_back(first.job);
+    Gather(first, &group, &starting);
+    if (!starting.empty()) Start(starting, &group, lock);
+    if (group.empty()) continue;
+
     if (group.size() > 1) stats_.paired_steps++;
     fp_chain *chains[FP_MAX_LANES];
     for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
@@ -117,19 +140,25 @@ void HashPool::WorkerLoop() {
   }
 }
 
-void HashPool::StartJob(Job *job, std::unique_lock<std::mutex> &lock) {
-  stats_.queued--;
-  stats_.running++;
+// Sets up new jobs outside the lock, then adds their chains to this step's group as far as it
+// has room; the rest wait at the front of the queue, in order.
+void HashPool::Start(const std::vector<Job *> &jobs, std::vector<Task> *group, std::unique_lock<std::mutex> &lock) {
+  stats_.queued -= jobs.size();
+  stats_.running += jobs.size();
   lock.unlock();
-  SetUp(job);
+  for (Job *job : jobs) SetUp(job);
   lock.lock();
-  if (job->chains.empty()) {  // keylen 0
-    Finish(job, lock);
-    return;
+  const size_t room = std::min<size_t>(FP_MAX_LANES, fp_chains_max(jobs[0]->backend, jobs[0]->digest));
+  std::vector<Task> overflow;
+  for (Job *job : jobs) {
+    if (job->chains.empty()) {  // keylen 0
+      Finish(job, lock);
+      continue;
+    }
+    for (fp_chain &chain : job->chains) (group->size() < room ? *group : overflow).push_back(Task{job, &chain});
   }
-  // The new job's chains go to the front, in block order, so started work finishes first.
-  for (size_t i = job->chains.size(); i-- > 0;) ready_.push_front(Task{job, &job->chains[i]});
-  wake_.notify_all();
+  for (auto it = overflow.rbegin(); it != overflow.rend(); ++it) ready_.push_front(*it);
+  if (!overflow.empty()) wake_.notify_all();
 }
 
 void HashPool::AfterStep(const Task &task, std::unique_lock<std::mutex> &lock) {

@@ -61,11 +61,12 @@ class HashPool {
   };
   void WorkerLoop();
   // These are called with the lock held; they release it around hashing and callbacks.
-  void StartJob(Job *job, std::unique_lock<std::mutex> &lock);
+  void Start(const std::vector<Job *> &jobs, std::vector<Task> *group, std::unique_lock<std::mutex> &lock);
   void AfterStep(const Task &task, std::unique_lock<std::mutex> &lock);
   void Finish(Job *job, std::unique_lock<std::mutex> &lock);
   void SetUp(Job *job);  // HMAC keys and U_1 of every block; called without the lock
-  void TakeCompanions(std::vector<Task> *group);
+  void Gather(const Task &first, std::vector<Task> *group, std::vector<Job *> *starting);
+  static size_t Blocks(const Job *job);  // output blocks, i.e. chains, of a job
 
   std::mutex mutex_;
   std::condition_variable wake_;
