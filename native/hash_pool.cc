@@ -132,7 +132,8 @@ void HashPool::WorkerLoop() {
     fp_chain *chains[FP_MAX_LANES];
     for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
     lock.unlock();
-    fp_chains_advance(first.job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
+    // group[0], not first: a keylen-0 first job is already finished and freed by Start.
+    fp_chains_advance(group[0].job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
     lock.lock();
     // In reverse, so unfinished chains go back to the front in their original order.
     for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
@@ -149,16 +150,21 @@ void HashPool::Start(const std::vector<Job *> &jobs, std::vector<Task> *group, s
   for (Job *job : jobs) SetUp(job);
   lock.lock();
   const size_t room = std::min<size_t>(FP_MAX_LANES, fp_chains_max(jobs[0]->backend, jobs[0]->digest));
-  std::vector<Task> overflow;
+  std::vector<Task> overflow, done;
   for (Job *job : jobs) {
     if (job->chains.empty()) {  // keylen 0
       Finish(job, lock);
       continue;
     }
-    for (fp_chain &chain : job->chains) (group->size() < room ? *group : overflow).push_back(Task{job, &chain});
+    for (fp_chain &chain : job->chains) {
+      // One iteration is all done by SetUp; such a chain would only hold the others back.
+      std::vector<Task> &to = chain.remaining == 0 ? done : group->size() < room ? *group : overflow;
+      to.push_back(Task{job, &chain});
+    }
   }
   for (auto it = overflow.rbegin(); it != overflow.rend(); ++it) ready_.push_front(*it);
   if (!overflow.empty()) wake_.notify_all();
+  for (const Task &task : done) AfterStep(task, lock);
 }
 
 void HashPool::AfterStep(const Task &task, std::unique_lock<std::mutex> &lock) {
