@@ -1,54 +1,9 @@
-/* SHA-256 compression function (FIPS 180-4 section 6.2.2).
- * A template, included with these set:
- *   COMPRESS_FN    the function's name
- *   COMPRESS_WORD  uint32_t, or a GCC vector of uint32_t holding one independent chain per lane
- *   COMPRESS_ATTR  its storage class and attributes (inline, target instruction set)
- * Words are in native order; `out` may alias the first words of `m` (m is read before out is written). */
-
-COMPRESS_ATTR void COMPRESS_FN(const COMPRESS_WORD in[8], const COMPRESS_WORD m[16], COMPRESS_WORD out[8]) {
-  COMPRESS_WORD w[16];
-  COMPRESS_WORD a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
-  for (int i = 0; i < 16; i++) w[i] = m[i];
-
-#define SHA256_S0(x) (ROTR32(x, 2) ^ ROTR32(x, 13) ^ ROTR32(x, 22))
-#define SHA256_S1(x) (ROTR32(x, 6) ^ ROTR32(x, 11) ^ ROTR32(x, 25))
-#define SHA256_s0(x) (ROTR32(x, 7) ^ ROTR32(x, 18) ^ ((x) >> 3))
-#define SHA256_s1(x) (ROTR32(x, 17) ^ ROTR32(x, 19) ^ ((x) >> 10))
-/* 16-word ring schedule: W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]. */
-#define SHA256_W(t)                                                                      \
-  ((t) < 16 ? w[(t)]                                                                     \
-            : (w[(t)&15] += SHA256_s1(w[((t)-2) & 15]) + w[((t)-7) & 15] + SHA256_s0(w[((t)-15) & 15])))
-
-FP_UNROLL
-  for (int t = 0; t < 64; t++) {
-    COMPRESS_WORD t1 = h + SHA256_S1(e) + (g ^ (e & (f ^ g))) + SHA256_K[t] + SHA256_W(t);
-    COMPRESS_WORD t2 = SHA256_S0(a) + ((a & b) | (c & (a | b)));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-
-#undef SHA256_S0
-#undef SHA256_S1
-#undef SHA256_s0
-#undef SHA256_s1
-#undef SHA256_W
-
-  out[0] = in[0] + a;
-  out[1] = in[1] + b;
-  out[2] = in[2] + c;
-  out[3] = in[3] + d;
-  out[4] = in[4] + e;
-  out[5] = in[5] + f;
-  out[6] = in[6] + g;
-  out[7] = in[7] + h;
-}
-
-#undef COMPRESS_FN
-#undef COMPRESS_WORD
-#undef COMPRESS_ATTR
+/* SHA-256's compression function: sha2_compress.h with SHA-256's parameters (FIPS 180-4 4.1.2).
+ * Include with COMPRESS_FN, COMPRESS_WORD (uint32_t or a vector of it) and COMPRESS_ATTR set. */
+#define SHA2_ROUNDS 64
+#define SHA2_K SHA256_K
+#define SHA2_S0(x) (ROTR32(x, 2) ^ ROTR32(x, 13) ^ ROTR32(x, 22))
+#define SHA2_S1(x) (ROTR32(x, 6) ^ ROTR32(x, 11) ^ ROTR32(x, 25))
+#define SHA2_s0(x) (ROTR32(x, 7) ^ ROTR32(x, 18) ^ ((x) >> 3))
+#define SHA2_s1(x) (ROTR32(x, 17) ^ ROTR32(x, 19) ^ ((x) >> 10))
+#include "sha2_compress.h"

@@ -38,23 +38,6 @@ export class PoolOverloadedError extends Error {
   }
 }
 
-export interface HashPool {
-  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the queue is full. */
-  pbkdf2(password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string): Promise<NonSharedBuffer>;
-  /** crypto.pbkdf2 on this pool with a callback; an overload error is passed to it (asynchronously). */
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
-    callback: Callback,
-  ): void;
-  stats(): PoolStats;
-  /** Refuses new calls; calls already accepted complete; the threads then exit. */
-  close(): void;
-}
-
 function checkOptions(options: PoolOptions): { threads: number; maxQueue: number } {
   const threads = options.threads ?? (os.availableParallelism?.() ?? os.cpus().length);
   const maxQueue = options.maxQueue ?? Infinity;
@@ -67,7 +50,7 @@ function checkOptions(options: PoolOptions): { threads: number; maxQueue: number
   return { threads, maxQueue };
 }
 
-class Pool implements HashPool {
+class Pool {
   readonly #native: NativePool | undefined;
   readonly #maxQueue: number;
   readonly #threads: number;
@@ -82,7 +65,9 @@ class Pool implements HashPool {
     this.#native = addon ? new addon.Pool(threads, maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue) : undefined;
   }
 
+  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the queue is full. */
   pbkdf2(password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string): Promise<NonSharedBuffer>;
+  /** crypto.pbkdf2 on this pool with a callback; an overload error is passed to it (asynchronously). */
   pbkdf2(
     password: crypto.BinaryLike,
     salt: crypto.BinaryLike,
@@ -141,11 +126,15 @@ class Pool implements HashPool {
     return { threads: this.#threads, queued: pending - running, running, completed, rejected, pairedSteps: 0 };
   }
 
+  /** Refuses new calls; calls already accepted complete; the threads then exit. */
   close(): void {
     this.#closed = true;
     this.#native?.close();
   }
 }
+
+/** A pool of hashing threads: pbkdf2 (promise or callback), stats(), close(). */
+export type HashPool = Pick<Pool, 'pbkdf2' | 'stats' | 'close'>;
 
 /** A pool of hashing threads with its own size and queue bound. */
 export function createPool(options: PoolOptions = {}): HashPool {

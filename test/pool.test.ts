@@ -191,11 +191,13 @@ describe('password API on a bounded pool', () => {
     try {
       const stored = await password.hash('secret', { format: 'django', iterations: 100_000, pool });
       expect(stored).toMatch(/^pbkdf2_sha256\$100000\$/);
-      const results = await Promise.allSettled(Array.from({ length: 6 }, () => password.verify('secret', stored, { pool })));
+      const calls = 40;
+      const results = await Promise.allSettled(Array.from({ length: calls }, () => password.verify('secret', stored, { pool })));
       const ok = results.filter((r) => r.status === 'fulfilled');
       const refused = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
       expect(ok.every((r) => (r as PromiseFulfilledResult<boolean>).value === true)).toBe(true);
-      expect(refused.length).toBeGreaterThanOrEqual(4);
+      // at most one thread's widest loop (16 chains) runs and one call waits while the burst lasts
+      expect(refused.length).toBeGreaterThanOrEqual(calls - 16 - 1 - 1);
       for (const r of refused) expect(r.reason.code).toBe('ERR_FASTPBKDF2_OVERLOADED');
       expect(pool.stats().completed).toBe(1 + ok.length);
     } finally {
