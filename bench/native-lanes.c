@@ -1,6 +1,6 @@
-/* Measures, per CPU path and digest, the total iteration rate of 1, 2 and "lanes" chains advanced
- * together (one-chain, two-chain and wide SIMD loops) straight on the C core. From these come the
- * min_chains thresholds in native/backends_x86.c. Build and run: bash bench/native-lanes.sh */
+/* Measures, per CPU path and digest, each kind of loop on its own, straight on the C core: one
+ * chain, two chains, and the half and wide SIMD-lane loops with every lane busy. From these come
+ * the min_chains thresholds in native/backends_x86.c. Build and run: bash bench/native-lanes.sh */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,22 +35,38 @@ static double rate(const fp_backend *backend, fp_digest digest, unsigned count, 
   return count * (double)n / best / 1e3;
 }
 
+/* The backend with only the chosen loops enabled, so each loop kind is timed on its own. */
+static fp_backend only(const fp_backend *b, int keep_wide, int keep_half) {
+  fp_backend copy = *b;
+  for (int d = 0; d < FP_DIGEST_COUNT; d++) {
+    if (keep_wide) copy.wide[d].min_chains = 2; else copy.wide[d].lanes = 0;
+    if (keep_half) copy.half[d].min_chains = 2; else copy.half[d].lanes = 0;
+  }
+  return copy;
+}
+
 int main(int argc, char **argv) {
   const char *names[] = {"sha1", "sha256", "sha512"};
   const uint32_t iterations[] = {200000, 150000, 50000};
   int rounds = argc > 1 ? atoi(argv[1]) : 5;
-  printf("M iterations/s in total (per chain in brackets) with N chains advanced together\n");
-  printf("%-13s %-7s %10s %10s %22s\n", "path", "digest", "N=1", "N=2", "N=lanes (wide loop)");
+  printf("M iterations/s in total, one core, with N chains in one loop (per chain in brackets)\n");
+  printf("%-13s %-7s %8s %8s %22s %22s\n", "path", "digest", "1 chain", "2 chains", "half loop (N lanes)", "wide loop (N lanes)");
   for (const fp_backend *const *b = fp_backends(); *b; b++) {
     if (!(*b)->available()) continue;
+    const fp_backend narrow = only(*b, 0, 0), half = only(*b, 0, 1), wide = only(*b, 1, 0);
     for (int d = 0; d < 3; d++) {
-      unsigned lanes = (*b)->wide[d].lanes;
-      double one = rate(*b, (fp_digest)d, 1, iterations[d], rounds);
-      double two = rate(*b, (fp_digest)d, 2, iterations[d], rounds);
-      printf("%-13s %-7s %10.2f %10.2f", (*b)->name, names[d], one, two);
-      if (lanes > 2) {
-        double wide = rate(*b, (fp_digest)d, lanes, iterations[d] / 4, rounds);
-        printf("   %2u: %6.2f (%5.2f)", lanes, wide, wide / lanes);
+      printf("%-13s %-7s %8.2f %8.2f", (*b)->name, names[d], rate(&narrow, (fp_digest)d, 1, iterations[d], rounds),
+             rate(&narrow, (fp_digest)d, 2, iterations[d], rounds));
+      const unsigned half_lanes = (*b)->half[d].lanes, wide_lanes = (*b)->wide[d].lanes;
+      if (half_lanes > 2) {
+        double r = rate(&half, (fp_digest)d, half_lanes, iterations[d] / 4, rounds);
+        printf("   %2u: %6.2f (%5.2f)", half_lanes, r, r / half_lanes);
+      } else {
+        printf("%23s", "");
+      }
+      if (wide_lanes > 2) {
+        double r = rate(&wide, (fp_digest)d, wide_lanes, iterations[d] / 4, rounds);
+        printf("   %2u: %6.2f (%5.2f)", wide_lanes, r, r / wide_lanes);
       }
       printf("\n");
     }

@@ -13,7 +13,7 @@
 #define FP_CPU_X86_SHANI 1 /* SHA extensions, with the SSSE3 and SSE4.1 used alongside them */
 #define FP_CPU_X86_BMI2 2
 #define FP_CPU_X86_AVX2 4
-#define FP_CPU_X86_AVX512 8 /* AVX-512 Foundation */
+#define FP_CPU_X86_AVX512 8 /* AVX-512 Foundation and Vector Length (256-bit forms) */
 /* True if the CPU has every feature in `mask`. */
 int fp_cpu_x86_has(int mask);
 
@@ -42,6 +42,12 @@ void fp_sha256_iterate_avx2(unsigned n, const sha256_hmac_keys *const *keys, uin
                             uint32_t count);
 void fp_sha512_iterate_avx512(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u,
                               uint64_t *const *t, uint32_t count);
+void fp_sha1_iterate_avx512y(unsigned n, const sha1_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
+                             uint32_t count);
+void fp_sha256_iterate_avx512y(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                               uint32_t *const *t, uint32_t count);
+void fp_sha512_iterate_avx512y(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u,
+                               uint64_t *const *t, uint32_t count);
 void fp_sha512_iterate_avx2(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u, uint64_t *const *t,
                             uint32_t count);
 #endif

@@ -1,8 +1,10 @@
-/* The x86-64 backends: which loop each CPU class runs for each digest, and from how many waiting
- * chains the wide (SIMD-lane) loops pay (min_chains, from bench/native-lanes.sh on the project's
- * Xeon: 16 AVX-512 lanes of SHA-256 run 35 M iterations/s in total, 2.2 per lane, so they beat two
- * SHA-NI chains (17.3 M/s) from 8 chains on; SHA-1 runs 81 M/s on 16 lanes, SHA-512 14 M/s on 8).
- * Listed best first in pbkdf2.c. */
+/* The x86-64 backends: which loop each CPU class runs for each digest, and from how many chains
+ * each multi-chain loop pays (min_chains). The numbers come from bench/native-lanes.sh on the
+ * project's Xeon (M iterations/s per core): SHA-256 runs 13.4 on one SHA-NI chain, 18.8 on two,
+ * 27.5 on 8 AVX-512 lanes of 256 bits ("half") and 38 on 16 lanes of 512 bits ("wide"); SHA-1
+ * 15 / 17.8 / 59 / 85; SHA-512 2.95 (BMI2 C) / 10.8 on 4 lanes / 14.9 on 8. A loop's call costs the
+ * same however many of its lanes are busy, so e.g. 9 SHA-256 chains run fastest as half + one,
+ * 11 as wide. Listed best first in pbkdf2.c. */
 #include "backends.h"
 
 #if defined(FP_HAVE_X86_SHANI)
@@ -16,8 +18,9 @@ static int has_avx2(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2 | FP_CPU_X86_A
 static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
 
 #if defined(FP_HAVE_X86_WIDE)
-#define WIDE_AVX512 \
-  .sha1_wide = fp_sha1_iterate_avx512, .sha256_wide = fp_sha256_iterate_avx512, .sha512_wide = fp_sha512_iterate_avx512
+#define WIDE_AVX512                                                                                                \
+  .sha1_wide = fp_sha1_iterate_avx512, .sha256_wide = fp_sha256_iterate_avx512, .sha512_wide = fp_sha512_iterate_avx512, \
+  .sha1_half = fp_sha1_iterate_avx512y, .sha256_half = fp_sha256_iterate_avx512y, .sha512_half = fp_sha512_iterate_avx512y
 #define WIDE_AVX2 \
   .sha1_wide = fp_sha1_iterate_avx2, .sha256_wide = fp_sha256_iterate_avx2, .sha512_wide = fp_sha512_iterate_avx2
 #else
@@ -35,7 +38,8 @@ const fp_backend fp_backend_shani_avx512 = {
     .sha1_x2 = fp_sha1_iterate2_shani,
     .sha256_x2 = fp_sha256_iterate2_shani,
     WIDE_AVX512,
-    .wide = {[FP_SHA1] = {16, 4}, [FP_SHA256] = {16, 8}, [FP_SHA512] = {8, 2}},
+    .wide = {[FP_SHA1] = {16, 9}, [FP_SHA256] = {16, 11}, [FP_SHA512] = {8, 5}},
+    .half = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 5}, [FP_SHA512] = {4, 2}},
 };
 
 /* AMD Zen 1-3, Intel Alder Lake and later clients. */
@@ -60,7 +64,8 @@ const fp_backend fp_backend_avx512 = {
     .sha256 = sha256_iterate_bmi2,
     .sha512 = sha512_iterate_bmi2,
     WIDE_AVX512,
-    .wide = {[FP_SHA1] = {16, 2}, [FP_SHA256] = {16, 2}, [FP_SHA512] = {8, 2}},
+    .wide = {[FP_SHA1] = {16, 9}, [FP_SHA256] = {16, 9}, [FP_SHA512] = {8, 5}},
+    .half = {[FP_SHA1] = {8, 2}, [FP_SHA256] = {8, 2}, [FP_SHA512] = {4, 2}},
 };
 
 /* Intel Haswell to Comet Lake: no SHA-NI, no AVX-512. */

@@ -117,32 +117,43 @@ void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys,
 }
 
 unsigned fp_chains_max(const fp_backend *backend, fp_digest digest) {
-  return backend->wide[digest].lanes > 2 ? backend->wide[digest].lanes : 2;
+  unsigned most = 2;
+  if (backend->wide[digest].lanes > most) most = backend->wide[digest].lanes;
+  if (backend->half[digest].lanes > most) most = backend->half[digest].lanes;
+  return most;
 }
 
-/* Runs n iterations on `count` chains of one digest with the widest loop that pays. */
-#define ADVANCE(HASH, WORD, MEMBER)                                                                                          \
+static int use_wide(fp_wide_use use, int have_loop, unsigned rest) {
+  return have_loop && use.lanes >= 2 && rest >= 2 && rest >= use.min_chains;
+}
+
+/* Runs n iterations on `count` chains of one digest, each group with the widest loop that pays. */
+#define ADVANCE(HASH, WORD, MEMBER)                                                                               \
   do {                                                                                                           \
     const HASH##_hmac_keys *keys[FP_MAX_LANES];                                                                  \
-    WORD *u[FP_MAX_LANES], *t[FP_MAX_LANES];                                                                        \
+    WORD *u[FP_MAX_LANES], *t[FP_MAX_LANES];                                                                     \
     for (unsigned i = 0; i < count; i++) {                                                                       \
       keys[i] = &chains[i]->keys->HASH;                                                                          \
       u[i] = chains[i]->u.MEMBER;                                                                                \
       t[i] = chains[i]->t.MEMBER;                                                                                \
     }                                                                                                            \
-    const fp_wide_use wide = backend->wide[chains[0]->digest];                                                   \
-    if (backend->HASH##_wide && wide.lanes >= 2 && count >= wide.min_chains && count >= 2) {                                \
-      for (unsigned i = 0; i < count; i += wide.lanes) {                                                         \
-        unsigned lanes = count - i < wide.lanes ? count - i : wide.lanes;                                        \
-        backend->HASH##_wide(lanes, keys + i, u + i, t + i, n);                                                  \
-      }                                                                                                          \
-      break;                                                                                                     \
-    }                                                                                                            \
+    const fp_wide_use wide = backend->wide[chains[0]->digest], half = backend->half[chains[0]->digest];          \
     HASH##_iterate_fn one = backend->HASH ? backend->HASH : HASH##_iterate_portable;                            \
-    unsigned i = 0;                                                                                              \
-    if (backend->HASH##_x2)                                                                                      \
-      for (; i + 1 < count; i += 2) backend->HASH##_x2(keys[i], u[i], t[i], keys[i + 1], u[i + 1], t[i + 1], n); \
-    for (; i < count; i++) one(keys[i], u[i], t[i], n);                                                          \
+    for (unsigned i = 0, rest = count, take; i < count; i += take, rest -= take) {                               \
+      if (use_wide(wide, backend->HASH##_wide != NULL, rest)) {                                                  \
+        take = rest < wide.lanes ? rest : wide.lanes;                                                            \
+        backend->HASH##_wide(take, keys + i, u + i, t + i, n);                                                   \
+      } else if (use_wide(half, backend->HASH##_half != NULL, rest)) {                                           \
+        take = rest < half.lanes ? rest : half.lanes;                                                            \
+        backend->HASH##_half(take, keys + i, u + i, t + i, n);                                                   \
+      } else if (backend->HASH##_x2 && rest >= 2) {                                                              \
+        take = 2;                                                                                                \
+        backend->HASH##_x2(keys[i], u[i], t[i], keys[i + 1], u[i + 1], t[i + 1], n);                             \
+      } else {                                                                                                   \
+        take = 1;                                                                                                \
+        one(keys[i], u[i], t[i], n);                                                                             \
+      }                                                                                                          \
+    }                                                                                                            \
   } while (0)
 
 void fp_chains_advance(const fp_backend *backend, fp_chain *const *chains, unsigned count, uint32_t max_iterations) {

@@ -34,6 +34,12 @@ typedef struct {
   sha256_iterate_wide_fn sha256_wide;
   sha512_iterate_wide_fn sha512_wide;
   fp_wide_use wide[FP_DIGEST_COUNT];
+  /* A narrower wide loop (e.g. AVX-512 on 256-bit vectors: fewer lanes, more work per lane) for
+   * groups too small to fill the wide one. */
+  sha1_iterate_wide_fn sha1_half;
+  sha256_iterate_wide_fn sha256_half;
+  sha512_iterate_wide_fn sha512_half;
+  fp_wide_use half[FP_DIGEST_COUNT];
 } fp_backend;
 
 typedef union {
@@ -63,12 +69,12 @@ void fp_hmac_keys_init(fp_digest digest, fp_hmac_keys *keys, const uint8_t *pw, 
 void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys, const uint8_t *salt, size_t saltlen,
                     uint32_t block_index, uint32_t iterations);
 
-/* The most chains of this digest worth advancing together: the wide loop's lanes, else 2. */
+/* The most chains of this digest worth advancing together: the widest loop's lanes, at least 2. */
 unsigned fp_chains_max(const fp_backend *backend, fp_digest digest);
 
 /* Advances n chains of one digest (1 <= n <= fp_chains_max) by the same number of iterations, at
- * most `max_iterations`: stops when that many ran or any of them finished. Uses the wide loop when
- * n reaches its min_chains, else the two-chain loop on pairs, else the one-chain loop. */
+ * most `max_iterations`: stops when that many ran or any of them finished. Takes them in turn with
+ * the widest loop whose min_chains the rest reaches: wide, half, two-chain, one-chain. */
 void fp_chains_advance(const fp_backend *backend, fp_chain *const *chains, unsigned n, uint32_t max_iterations);
 
 /* The first n bytes (n <= digest size) of a finished chain's T, big-endian as the standard says. */

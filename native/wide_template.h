@@ -9,8 +9,8 @@
  *   WIDE_TARGET   the target attribute (e.g. "avx512f") */
 #include "template_names.h"
 
-#define VEC CAT(CAT(HASH, vec), LANES)
-#define WIDE_COMPRESS CAT(CAT(HASH, compress_wide), LANES)
+#define VEC CAT(WIDE_NAME, vec)
+#define WIDE_COMPRESS CAT(WIDE_NAME, compress)
 
 typedef WORD VEC __attribute__((vector_size(LANES * sizeof(WORD))));
 
