@@ -1,13 +1,17 @@
 // Load test of the login server with each hashing backend (npm run loadtest in the repository root).
 //
 //   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 4,16,64,256@1]
-//        [--backends node,fastpbkdf2] [--max-queue 64] [--threads N] [--out results/x.json]
+//        [--backends node,fastpbkdf2] [--max-queue 64] [--threads N] [--nice N] [--wait-quiet 120]
+//        [--out results/x.json]
 //
-// For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each concurrency
-// run autocannon (closed loop: each connection sends its next login when the previous one answered)
-// (stage "256@1": at most 1 login/s per connection) for a fixed time, while a worker thread probes GET /health on new connections every 10 ms. Logins
-// mix valid credentials (60%), wrong passwords (20%) and unknown users (20%); every answer is checked
-// (200 for valid, 401 otherwise). Between stages, it waits until the server has no login in flight.
+// For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
+// autocannon for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when
+// the previous one is answered), "256@1" is 256 connections sending at most 1 login/s each (clients
+// that honour Retry-After: 1). Meanwhile a worker thread probes GET /health on a new connection every
+// 10 ms. Logins mix valid credentials (60%), wrong passwords (20%) and unknown users (20%); every
+// answer is checked (200 for valid, 401 otherwise). Before a stage it waits until the server has no
+// login in flight and (up to --wait-quiet s) until other processes leave the machine idle, and it
+// reports how much CPU other processes used during each stage.
 // All traffic goes to 127.0.0.1; every phase is bounded in time.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -97,6 +101,24 @@ function machineCpu() {
   }
 }
 
+/**
+ * Waits (at most limitMs) until the rest of the machine is quiet: less than `threshold` percent of all
+ * cores busy over one second, while our server is idle. Returns that percentage.
+ */
+async function waitQuiet(threshold, limitMs) {
+  const start = Date.now();
+  for (let announced = false; ; ) {
+    const a = machineCpu();
+    if (!a) return NaN;
+    await sleep(1000);
+    const b = machineCpu();
+    const busy = (100 * (b.busy - a.busy)) / (b.total - a.total);
+    if (busy < threshold || Date.now() - start > limitMs) return busy;
+    if (!announced) console.log(`  (machine busy with other work: ${busy.toFixed(0)}% of all cores; waiting up to ${limitMs / 1000} s)`);
+    announced = true;
+  }
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function fmt(n, digits = 0) {
@@ -161,6 +183,7 @@ function startServer(backend, opts) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: String(opts.maxQueue) };
     if (opts.threads) env.THREADS = String(opts.threads);
+    if (opts.nice !== undefined) env.HASH_NICE = String(opts.nice);
     const child = spawn(process.execPath, [path.join(HERE, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -458,6 +481,7 @@ function comparison(results) {
       ),
     );
   }
+  const disturbed = [...node, ...fast].filter((s) => s.otherCpuPercent > 10);
   const peak = (stages) => Math.max(...stages.map((s) => s.loginsPerSec));
   const worstHealth = Math.max(...fast.map((s) => s.healthP99));
   const targets = {
@@ -475,6 +499,12 @@ function comparison(results) {
     `Target /health p99 < 10 ms throughout (fastpbkdf2): worst stage ${ms(worstHealth)} -> ${worstHealth < 10 ? 'MET' : 'NOT MET'}` +
       ` (node backend: worst ${ms(targets.nodeHealthP99Max)})`,
   );
+  if (disturbed.length) {
+    lines.push(
+      `WARNING: other processes used more than 10% of a core during ${disturbed.length} stage(s) ` +
+        `(${disturbed.map((s) => `${fmt(s.otherCpuPercent)}%`).join(', ')}); rerun on a quiet machine before trusting these numbers`,
+    );
+  }
   return { text: lines.join('\n'), targets };
 }
 
@@ -490,6 +520,10 @@ async function main() {
       'max-queue': { type: 'string', default: process.env.MAX_QUEUE || '64' },
       threads: { type: 'string', default: process.env.THREADS || '' },
       out: { type: 'string' },
+      // Before each stage, wait up to this many seconds for other processes to calm down (0: don't).
+      'wait-quiet': { type: 'string', default: '120' },
+      // nice value of fastpbkdf2's hashing threads (server.mjs HASH_NICE); default: the environment's.
+      nice: { type: 'string' },
     },
   });
   const duration = Number(values.duration ?? (values.quick ? 3 : 10));
@@ -497,6 +531,7 @@ async function main() {
   const backends = values.backends.split(',');
   const maxQueue = Number(values['max-queue']);
   const threads = values.threads ? Number(values.threads) : undefined;
+  const quietLimit = Number(values['wait-quiet']);
   if (!(duration > 0) || backends.some((b) => b !== 'node' && b !== 'fastpbkdf2')) {
     throw new Error('bad arguments; see the header of loadtest.mjs');
   }
@@ -537,7 +572,7 @@ async function main() {
 
   const results = {};
   for (const backend of backends) {
-    const server = await startServer(backend, { maxQueue, threads });
+    const server = await startServer(backend, { maxQueue, threads, nice: values.nice });
     try {
       // Warm-up: a few logins, so the first stage does not pay for start-up.
       await runStage(autocannon, server.port, { connections: 2 }, 1, userSet);
@@ -552,7 +587,9 @@ async function main() {
       console.log(`\n## ${backend}: ${server.description}`);
       console.log(`/health when idle: p50 ${ms(percentile(idleSorted, 50))}, p99 ${ms(percentile(idleSorted, 99))}`);
       for (const [k, stage] of stages.entries()) {
+        const busyBefore = quietLimit > 0 ? await waitQuiet(15, quietLimit * 1000) : NaN;
         const s = await runStage(autocannon, server.port, stage, duration, userSet, { drain: k < stages.length - 1 });
+        s.machineBusyBeforePercent = busyBefore;
         rows.push(s);
         console.log(
           `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
@@ -566,6 +603,11 @@ async function main() {
       results[backend] = { description: server.description, idleHealthP99: percentile(idleSorted, 99), stages: rows };
       console.log('');
       console.log(stageTable(rows));
+      console.log('');
+      console.log(
+        `other CPU: used by other processes than this server and this driver during the stage, in % of one core (${os.cpus().length} cores = ${os.cpus().length * 100}%); ` +
+          'more than a few % means the numbers are disturbed',
+      );
     } finally {
       await stopServer(server);
     }
