@@ -1,6 +1,6 @@
 // Load test of the login server with each hashing backend (npm run loadtest in the repository root).
 //
-//   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 4,16,64,256@1]
+//   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 2,4,8,16,32,64,256@1]
 //        [--backends node,fastpbkdf2] [--max-queue 64] [--threads N] [--nice N] [--wait-quiet 120]
 //        [--out results/x.json]
 //
@@ -515,7 +515,7 @@ async function main() {
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
-      stages: { type: 'string', default: '4,16,64,256@1' },
+      stages: { type: 'string', default: '2,4,8,16,32,64,256@1' },
       backends: { type: 'string', default: 'node,fastpbkdf2' },
       'max-queue': { type: 'string', default: process.env.MAX_QUEUE || '64' },
       threads: { type: 'string', default: process.env.THREADS || '' },
