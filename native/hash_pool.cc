@@ -38,7 +38,8 @@ HashPool::~HashPool() {
 bool HashPool::Submit(std::unique_ptr<Job> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stats_.queued >= max_queue_) {
+    // A call for which a thread is idle does not wait, so it does not count against the bound.
+    if (stats_.queued >= max_queue_ + idle_threads_) {
       stats_.rejected++;
       return false;
     }

@@ -64,6 +64,17 @@ describe('createPool', () => {
     }
   });
 
+  it('accepts a call for an idle thread even with maxQueue 0', async () => {
+    const pool = fast.createPool({ threads: 1, maxQueue: 0 });
+    try {
+      const key = await pool.pbkdf2('pw', 'salt', 1000, 32, 'sha256');
+      expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256'))).toBe(true);
+      expect(pool.stats()).toMatchObject({ completed: 1, rejected: 0 });
+    } finally {
+      pool.close();
+    }
+  });
+
   it('passes the overload error to a callback asynchronously', async () => {
     const pool = fast.createPool({ threads: 1, maxQueue: 0 });
     try {
