@@ -23,6 +23,7 @@ Job::~Job() {
 HashPool::HashPool(unsigned threads, size_t max_queue, std::function<void(std::unique_ptr<Job>)> done)
     : done_(std::move(done)), max_queue_(max_queue) {
   threads = std::max(1u, threads);
+  idle_threads_ = threads;  // each is idle until it takes a task
   for (unsigned i = 0; i < threads; i++) threads_.emplace_back([this] { WorkerLoop(); });
 }
 
@@ -39,7 +40,7 @@ bool HashPool::Submit(std::unique_ptr<Job> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // A call for which a thread is idle does not wait, so it does not count against the bound.
-    if (stats_.queued >= max_queue_ + idle_threads_) {
+    if (stats_.queued >= idle_threads_ && stats_.queued - idle_threads_ >= max_queue_) {
       stats_.rejected++;
       return false;
     }
@@ -112,34 +113,38 @@ void HashPool::Gather(const Task &first, std::vector<Task> *group, std::vector<J
 void HashPool::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    idle_threads_++;
     wake_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
-    idle_threads_--;
     if (stopping_) return;
-
-    const Task first = ready_.front();
-    ready_.pop_front();
-    std::vector<Task> group;
-    std::vector<Job *> starting;
-    if (first.chain)
-      group.push_back(first);
-    else
-      starting.push_back(first.job);
-    Gather(first, &group, &starting);
-    if (!starting.empty()) Start(starting, &group, lock);
-    if (group.empty()) continue;
-
-    if (group.size() > 1) stats_.paired_steps++;
-    fp_chain *chains[FP_MAX_LANES];
-    for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
-    lock.unlock();
-    // group[0], not first: a keylen-0 first job is already finished and freed by Start.
-    fp_chains_advance(group[0].job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
-    lock.lock();
-    // In reverse, so unfinished chains go back to the front in their original order.
-    for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
-    if (!ready_.empty()) wake_.notify_one();
+    idle_threads_--;
+    RunStep(lock);
+    idle_threads_++;
   }
+}
+
+// Takes the next task and what can run with it, and runs one step. Called with the lock held.
+void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
+  const Task first = ready_.front();
+  ready_.pop_front();
+  std::vector<Task> group;
+  std::vector<Job *> starting;
+  if (first.chain)
+    group.push_back(first);
+  else
+    starting.push_back(first.job);
+  Gather(first, &group, &starting);
+  if (!starting.empty()) Start(starting, &group, lock);
+  if (group.empty()) return;
+
+  if (group.size() > 1) stats_.paired_steps++;
+  fp_chain *chains[FP_MAX_LANES];
+  for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
+  lock.unlock();
+  // group[0], not first: a keylen-0 first job is already finished and freed by Start.
+  fp_chains_advance(group[0].job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
+  lock.lock();
+  // In reverse, so unfinished chains go back to the front in their original order.
+  for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
+  if (!ready_.empty()) wake_.notify_one();
 }
 
 // Sets up new jobs outside the lock, then adds their chains to this step's group as far as it

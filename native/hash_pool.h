@@ -60,6 +60,7 @@ class HashPool {
     fp_chain *chain;
   };
   void WorkerLoop();
+  void RunStep(std::unique_lock<std::mutex> &lock);
   // These are called with the lock held; they release it around hashing and callbacks.
   void Start(const std::vector<Job *> &jobs, std::vector<Task> *group, std::unique_lock<std::mutex> &lock);
   void AfterStep(const Task &task, std::unique_lock<std::mutex> &lock);
