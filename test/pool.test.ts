@@ -194,6 +194,26 @@ describe('the drop-in pbkdf2 runs on its own threads', () => {
   });
 });
 
+describe('pools without the addon', () => {
+  it('run on node:crypto with the same bound, errors and counters', () => {
+    const r = runNode(
+      `const crypto = require('node:crypto');
+       const f = require('fastpbkdf2');
+       const pool = f.createPool({ threads: 1, maxQueue: 1 });
+       const calls = Array.from({ length: 5 }, () => pool.pbkdf2('pw', 'salt', 50000, 32, 'sha256').then(
+         (k) => k.equals(crypto.pbkdf2Sync('pw', 'salt', 50000, 32, 'sha256')), (e) => e.code));
+       Promise.all(calls).then((out) => console.log(JSON.stringify({ native: f.isNative(), out, stats: pool.stats() })));`,
+      { env: { FASTPBKDF2_FORCE: 'node' } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const { native, out, stats } = JSON.parse(r.stdout);
+    expect(native).toBe(false);
+    // one runs, one waits, three are refused
+    expect(out).toEqual([true, true, 'ERR_FASTPBKDF2_OVERLOADED', 'ERR_FASTPBKDF2_OVERLOADED', 'ERR_FASTPBKDF2_OVERLOADED']);
+    expect(stats).toMatchObject({ threads: 1, queued: 0, running: 0, completed: 2, rejected: 3 });
+  });
+});
+
 describe('password API on a bounded pool', () => {
   it('verify hashes on the given pool and passes its overload error through', async () => {
     const { createRequire } = await import('node:module');
