@@ -78,8 +78,8 @@ size_t HashPool::Blocks(const Job *job) {
 
 // Fills one step's work with chains of the same digest and backend as the first task: chains that
 // are waiting, then jobs not yet started (to be set up by this thread), up to what the backend's
-// widest loop takes -- but leaving a share for idle threads: several chains on one core beat one,
-// but not one on each core.
+// widest loop takes -- but no more than this thread's fair share of all such chains, waiting or in
+// other threads' steps: several chains on one core beat one, but not one on each core.
 void HashPool::Gather(const Task &first, std::vector<Task> *group, std::vector<Job *> *starting) {
   auto same_kind = [&first](const Task &t) {
     return t.job->digest == first.job->digest && t.job->backend == first.job->backend;
@@ -87,8 +87,9 @@ void HashPool::Gather(const Task &first, std::vector<Task> *group, std::vector<J
   size_t available = group->size() + (starting->empty() ? 0 : Blocks(first.job));
   for (const Task &t : ready_)
     if (same_kind(t)) available += t.chain ? 1 : Blocks(t.job);
-  size_t want = std::min<size_t>(fp_chains_max(first.job->backend, first.job->digest), available);
-  if (idle_threads_ > 0) want = std::min(want, (available + idle_threads_) / (idle_threads_ + 1));
+  const size_t all = available + chains_in_steps_[first.job->digest], threads = threads_.size();
+  const size_t fair_share = std::max<size_t>(1, (all + threads - 1) / threads);
+  size_t want = std::min<size_t>({fp_chains_max(first.job->backend, first.job->digest), available, fair_share});
   size_t planned = group->size() + (starting->empty() ? 0 : Blocks(first.job));  // chains in this step
   for (auto it = ready_.begin(); it != ready_.end() && planned < want;) {
     if (it->chain && same_kind(*it)) {
@@ -138,10 +139,13 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
   if (group.size() > 1) stats_.paired_steps++;
   fp_chain *chains[FP_MAX_LANES];
   for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
-  lock.unlock();
   // group[0], not first: a keylen-0 first job is already finished and freed by Start.
+  const fp_digest digest = group[0].job->digest;
+  chains_in_steps_[digest] += group.size();
+  lock.unlock();
   fp_chains_advance(group[0].job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
   lock.lock();
+  chains_in_steps_[digest] -= group.size();
   // In reverse, so unfinished chains go back to the front in their original order.
   for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
   if (!ready_.empty()) wake_.notify_one();

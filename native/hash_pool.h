@@ -77,6 +77,7 @@ class HashPool {
   std::function<void(std::unique_ptr<Job>)> done_;
   size_t max_queue_;
   unsigned idle_threads_ = 0;
+  size_t chains_in_steps_[FP_DIGEST_COUNT] = {0, 0, 0};  // chains being advanced right now, per digest
   bool stopping_ = false;
   PoolStats stats_;
 };
