@@ -1,6 +1,6 @@
 /* The PBKDF2 inner loop for one hash, in portable C: u = HMAC(P, u); t ^= u, `count` times.
  * Included by pbkdf2_template.h (as FN(iterate_portable)) and by pbkdf2_x86_bmi2.c (the same C
- * compiled for BMI2). Expects HASH, WORD, STATE_WORDS, and:
+ * compiled for BMI2). Expects the digest's parameters (params_<digest>.h) and:
  *   ITERATE_SUFFIX  the function's name after the hash prefix
  *   ITERATE_TARGET  a function attribute selecting the instruction set, or nothing
  *   ITERATE_LINKAGE optional; `static` unless set */

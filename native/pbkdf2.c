@@ -9,31 +9,13 @@
 #include "sha256.h"
 #include "sha512.h"
 
-#define HASH sha1
-#define HASH_IV SHA1_IV
-#define WORD uint32_t
-#define STATE_WORDS 5
-#define BLOCK_BYTES 64
-#define LOAD_WORD load_be32
-#define STORE_WORD store_be32
+#include "params_sha1.h"
 #include "pbkdf2_template.h"
 
-#define HASH sha256
-#define HASH_IV SHA256_IV
-#define WORD uint32_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 64
-#define LOAD_WORD load_be32
-#define STORE_WORD store_be32
+#include "params_sha256.h"
 #include "pbkdf2_template.h"
 
-#define HASH sha512
-#define HASH_IV SHA512_IV
-#define WORD uint64_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 128
-#define LOAD_WORD load_be64
-#define STORE_WORD store_be64
+#include "params_sha512.h"
 #include "pbkdf2_template.h"
 
 static int always_available(void) { return 1; }

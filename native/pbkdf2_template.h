@@ -1,5 +1,5 @@
 /* PBKDF2-HMAC (RFC 8018 section 5.2 over RFC 2104 HMAC) for one hash function. Included once per
- * digest by pbkdf2.c with these macros set:
+ * digest by pbkdf2.c after params_<digest>.h, which sets:
  *   HASH_IV     the initial hash value
  *   HASH        name prefix: sha1, sha256 or sha512 (selects HASH_compress, HASH_hmac_keys, ...)
  *   WORD        uint32_t or uint64_t

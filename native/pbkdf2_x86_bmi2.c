@@ -16,30 +16,21 @@
 #define BMI2_TARGET __attribute__((target("bmi2")))
 #endif
 
-#define HASH sha1
-#define WORD uint32_t
-#define STATE_WORDS 5
-#define BLOCK_BYTES 64
+#include "params_sha1.h"
 #define ITERATE_SUFFIX iterate_bmi2
 #define ITERATE_TARGET BMI2_TARGET
 #define ITERATE_LINKAGE
 #include "iterate_template.h"
 #include "template_names_end.h"
 
-#define HASH sha256
-#define WORD uint32_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 64
+#include "params_sha256.h"
 #define ITERATE_SUFFIX iterate_bmi2
 #define ITERATE_TARGET BMI2_TARGET
 #define ITERATE_LINKAGE
 #include "iterate_template.h"
 #include "template_names_end.h"
 
-#define HASH sha512
-#define WORD uint64_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 128
+#include "params_sha512.h"
 #define ITERATE_SUFFIX iterate_bmi2
 #define ITERATE_TARGET BMI2_TARGET
 #define ITERATE_LINKAGE

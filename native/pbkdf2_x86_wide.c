@@ -16,91 +16,55 @@
 #define AVX512Y "avx512f,avx512vl" /* AVX-512 instructions on 256-bit vectors: more work per lane */
 #define AVX2 "avx2"
 
-#define HASH sha1
-#define WORD uint32_t
-#define STATE_WORDS 5
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha1_compress.h"
+#include "params_sha1.h"
 #define LANES 16
 #define WIDE_NAME fp_sha1_iterate_avx512
 #define WIDE_TARGET AVX512
 #include "wide_template.h"
 
-#define HASH sha1
-#define WORD uint32_t
-#define STATE_WORDS 5
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha1_compress.h"
+#include "params_sha1.h"
 #define LANES 8
 #define WIDE_NAME fp_sha1_iterate_avx2
 #define WIDE_TARGET AVX2
 #include "wide_template.h"
 
-#define HASH sha256
-#define WORD uint32_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha256_compress.h"
+#include "params_sha256.h"
 #define LANES 16
 #define WIDE_NAME fp_sha256_iterate_avx512
 #define WIDE_TARGET AVX512
 #include "wide_template.h"
 
-#define HASH sha256
-#define WORD uint32_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha256_compress.h"
+#include "params_sha256.h"
 #define LANES 8
 #define WIDE_NAME fp_sha256_iterate_avx2
 #define WIDE_TARGET AVX2
 #include "wide_template.h"
 
-#define HASH sha512
-#define WORD uint64_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 128
-#define COMPRESS_HEADER "sha512_compress.h"
+#include "params_sha512.h"
 #define LANES 8
 #define WIDE_NAME fp_sha512_iterate_avx512
 #define WIDE_TARGET AVX512
 #include "wide_template.h"
 
-#define HASH sha512
-#define WORD uint64_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 128
-#define COMPRESS_HEADER "sha512_compress.h"
+#include "params_sha512.h"
 #define LANES 4
 #define WIDE_NAME fp_sha512_iterate_avx2
 #define WIDE_TARGET AVX2
 #include "wide_template.h"
 
-#define HASH sha1
-#define WORD uint32_t
-#define STATE_WORDS 5
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha1_compress.h"
+#include "params_sha1.h"
 #define LANES 8
 #define WIDE_NAME fp_sha1_iterate_avx512y
 #define WIDE_TARGET AVX512Y
 #include "wide_template.h"
 
-#define HASH sha256
-#define WORD uint32_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 64
-#define COMPRESS_HEADER "sha256_compress.h"
+#include "params_sha256.h"
 #define LANES 8
 #define WIDE_NAME fp_sha256_iterate_avx512y
 #define WIDE_TARGET AVX512Y
 #include "wide_template.h"
 
-#define HASH sha512
-#define WORD uint64_t
-#define STATE_WORDS 8
-#define BLOCK_BYTES 128
-#define COMPRESS_HEADER "sha512_compress.h"
+#include "params_sha512.h"
 #define LANES 4
 #define WIDE_NAME fp_sha512_iterate_avx512y
 #define WIDE_TARGET AVX512Y

@@ -11,3 +11,4 @@
 #undef BLOCK_BYTES
 #undef LOAD_WORD
 #undef STORE_WORD
+#undef COMPRESS_HEADER

@@ -2,8 +2,8 @@
  * vector i holds word i of every lane's state). A chain's output words are already the lanes of the
  * next block's message vectors, so nothing is shuffled inside the loop; lanes are gathered and
  * scattered only at the start and end of a step. Instantiated by pbkdf2_x86_wide.c with:
- *   HASH, WORD, STATE_WORDS, BLOCK_BYTES  as for the other templates
- *   COMPRESS_HEADER  the hash's compression template, e.g. "sha256_compress.h"
+ *   the digest's parameters (params_<digest>.h: HASH, WORD, STATE_WORDS, BLOCK_BYTES, and
+ *   COMPRESS_HEADER, the hash's compression template)
  *   LANES         lanes per vector (vector size = LANES * sizeof(WORD))
  *   WIDE_NAME     the iterate function's name
  *   WIDE_TARGET   the target attribute (e.g. "avx512f") */

@@ -1,0 +1,10 @@
+/* SHA-1's parameters for the per-digest templates (pbkdf2_template.h, iterate_template.h,
+ * wide_template.h); template_names_end.h undefines them after each instantiation. */
+#define HASH sha1
+#define HASH_IV SHA1_IV
+#define WORD uint32_t
+#define STATE_WORDS 5
+#define BLOCK_BYTES 64
+#define LOAD_WORD load_be32
+#define STORE_WORD store_be32
+#define COMPRESS_HEADER "sha1_compress.h"
