@@ -41,7 +41,21 @@ export function nativeCall(
   keylen: unknown,
   digest: unknown,
 ): NativeCall | undefined {
-  if (!addon || typeof digest !== 'string') return undefined;
+  return addon ? checkedCall(password, salt, iterations, keylen, digest) : undefined;
+}
+
+/**
+ * The call as bytes and a digest id when every argument is one node:crypto accepts and the digest is
+ * SHA-1/256/512 (whether or not the addon is loaded: fastpbkdf2/remote ships such calls elsewhere).
+ */
+export function checkedCall(
+  password: unknown,
+  salt: unknown,
+  iterations: unknown,
+  keylen: unknown,
+  digest: unknown,
+): NativeCall | undefined {
+  if (typeof digest !== 'string') return undefined;
   const digestId = nativeDigestId(digest);
   if (digestId === undefined || !isBinaryLike(password) || !isBinaryLike(salt)) return undefined;
   if (!isInt32InRange(iterations, 1) || !isInt32InRange(keylen, 0)) return undefined;

@@ -10,7 +10,7 @@
 //   errors are raised before any hashing, so a hostile stored string costs nothing.
 import { ErrorCodes, PasswordHashError, invalidArgument, limitExceeded } from './errors';
 import { CODECS, WERKZEUG_DEFAULT_ITERATIONS, parseEncoded, type ParseContext } from './formats/index';
-import type { HashPool } from '../pool';
+import type { PasswordPool } from './kdf';
 import { derive, deriveSync, keysEqual } from './kdf';
 import { DEFAULT_LIMITS, checkParsed, passwordBytes, resolveLimits, type Limits } from './limits';
 import { DEFAULT_ITERATIONS, belowPolicy, type RehashPolicy } from './policy';
@@ -53,10 +53,11 @@ export interface VerifyOptions extends ReadOptions, Partial<Limits> {
   /** A stored hash whose parameters the dummy verification copies (default: hash()'s defaults). */
   dummyLike?: EncodedHash;
   /**
-   * Hash on this pool (from createPool) instead of the default one; verify then rejects with
-   * ERR_FASTPBKDF2_OVERLOADED at once when the pool's queue is full. Async verify only.
+   * Hash on this pool (from createPool, or createRemotePool from fastpbkdf2/remote) instead of the
+   * default one; verify then rejects with ERR_FASTPBKDF2_OVERLOADED at once when the pool's queue is
+   * full. Async verify only.
    */
-  pool?: HashPool;
+  pool?: PasswordPool;
 }
 
 export interface HashOptions extends Partial<Limits> {
@@ -73,7 +74,7 @@ export interface HashOptions extends Partial<Limits> {
   /** Length of the random salt: characters for 'django' (22)/'werkzeug' (16), bytes otherwise (16). */
   saltLength?: number;
   /** Hash on this pool (from createPool); see VerifyOptions.pool. Async hash only. */
-  pool?: HashPool;
+  pool?: PasswordPool;
 }
 
 const INT32_MAX = 2 ** 31 - 1;

@@ -7,6 +7,9 @@ import { pbkdf2, pbkdf2Sync } from '../index';
 import type { HashPool } from '../pool';
 import type { Digest } from './types';
 
+/** What verify and hash need of a pool: its promise pbkdf2 (createPool and createRemotePool both fit). */
+export type PasswordPool = Pick<HashPool, 'pbkdf2'>;
+
 export function deriveSync(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Buffer {
   return pbkdf2Sync(password, salt, iterations, keylen, digest);
 }
@@ -17,7 +20,7 @@ export function derive(
   iterations: number,
   keylen: number,
   digest: Digest,
-  pool?: HashPool,
+  pool?: PasswordPool,
 ): Promise<Buffer> {
   if (pool) return pool.pbkdf2(password, salt, iterations, keylen, digest);
   return new Promise((resolve, reject) => {
