@@ -34,14 +34,8 @@ export interface NativeCall {
 }
 
 /** The call in native form, or undefined when node:crypto must handle it. */
-export function nativeCall(
-  password: unknown,
-  salt: unknown,
-  iterations: unknown,
-  keylen: unknown,
-  digest: unknown,
-): NativeCall | undefined {
-  return addon ? checkedCall(password, salt, iterations, keylen, digest) : undefined;
+export function nativeCall(...args: Parameters<typeof checkedCall>): NativeCall | undefined {
+  return addon ? checkedCall(...args) : undefined;
 }
 
 /**

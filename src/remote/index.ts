@@ -64,6 +64,7 @@ export interface RemotePoolStats {
 }
 
 type Callback = (err: Error | null, derivedKey: NonSharedBuffer) => void;
+type Pbkdf2Args = [password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string, callback?: Callback];
 
 /** No endpoint could answer and the pool's fallback is 'reject'. */
 export class RemoteUnavailableError extends Error {
@@ -150,28 +151,16 @@ class RemotePool {
     });
   }
 
-  /** crypto.pbkdf2 on the remote endpoints, returning a Promise. */
-  pbkdf2(password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string): Promise<NonSharedBuffer>;
-  /** crypto.pbkdf2 on the remote endpoints with a callback, called exactly once. */
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
-    callback: Callback,
-  ): void;
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
-    callback?: Callback,
-  ): Promise<NonSharedBuffer> | undefined {
+  /**
+   * crypto.pbkdf2 on the remote endpoints: with a callback (called exactly once), or returning a
+   * Promise. Typed as createPool()'s, so either pool fits wherever the other does.
+   */
+  readonly pbkdf2 = ((...args: Pbkdf2Args) => this.#pbkdf2(...args)) as HashPool['pbkdf2'];
+
+  #pbkdf2(...[password, salt, iterations, keylen, digest, callback]: Pbkdf2Args): Promise<NonSharedBuffer> | undefined {
     if (callback === undefined) {
       return new Promise((resolve, reject) =>
-        this.pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key))),
+        this.#pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key))),
       );
     }
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
