@@ -1,8 +1,35 @@
 // Turns the password and salt arguments node:crypto accepts into a Uint8Array view for the addon,
-// without copying: strings are UTF-8 encoded (as node does), views keep their byteOffset/byteLength.
+// without copying: strings are UTF-8 encoded (as node does), views and buffers are read through their
+// internal slots, as node's C++ reads them. Properties a caller can override (own `byteLength`
+// getters on a Buffer, a subclass's `byteOffset`, a swapped prototype) are never consulted: the
+// engine's own getters, captured here at load, are called on the value instead.
 import { types } from 'node:util';
 
 export type BinaryLike = string | ArrayBufferLike | NodeJS.ArrayBufferView;
+
+const { isAnyArrayBuffer, isDataView, isSharedArrayBuffer } = types;
+const { isView } = ArrayBuffer;
+
+/** The engine's getter `name` of `proto`, callable on any receiver. */
+function intrinsicGetter<T>(proto: object, name: string): (self: unknown) => T {
+  const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
+  if (!get) throw new Error(`fastpbkdf2: no intrinsic getter ${name}`);
+  return (self) => Reflect.apply(get, self, []) as T;
+}
+
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArray = {
+  buffer: intrinsicGetter<ArrayBufferLike>(TypedArrayPrototype, 'buffer'),
+  byteOffset: intrinsicGetter<number>(TypedArrayPrototype, 'byteOffset'),
+  byteLength: intrinsicGetter<number>(TypedArrayPrototype, 'byteLength'),
+};
+const dataView = {
+  buffer: intrinsicGetter<ArrayBufferLike>(DataView.prototype, 'buffer'),
+  byteOffset: intrinsicGetter<number>(DataView.prototype, 'byteOffset'),
+  byteLength: intrinsicGetter<number>(DataView.prototype, 'byteLength'),
+};
+const arrayBufferByteLength = intrinsicGetter<number>(ArrayBuffer.prototype, 'byteLength');
+const sharedArrayBufferByteLength = intrinsicGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
 
 const EMPTY = new Uint8Array(0);
 
@@ -11,7 +38,42 @@ const MAX_INPUT_BYTES = 2 ** 31 - 1;
 
 /** True for the argument types node:crypto's pbkdf2 accepts for password and salt. */
 export function isBinaryLike(value: unknown): value is BinaryLike {
-  return typeof value === 'string' || types.isAnyArrayBuffer(value) || ArrayBuffer.isView(value);
+  return typeof value === 'string' || isAnyArrayBuffer(value) || isView(value);
+}
+
+/** The length of a Uint8Array (or Buffer) from its internal slot. */
+export function byteLength(bytes: Uint8Array): number {
+  return typedArray.byteLength(bytes);
+}
+
+/**
+ * A fixed-length Uint8Array over exactly the bytes node:crypto reads from a view or an
+ * ArrayBuffer/SharedArrayBuffer (the current window of a length-tracking view, nothing of a detached
+ * or out-of-bounds one). Not a copy.
+ */
+export function viewBytes(value: ArrayBufferLike | NodeJS.ArrayBufferView): Uint8Array {
+  let buffer: ArrayBufferLike;
+  let offset = 0;
+  let length: number;
+  if (isDataView(value)) {
+    buffer = dataView.buffer(value);
+    try {
+      offset = dataView.byteOffset(value);
+      length = dataView.byteLength(value);
+    } catch {
+      // These throw only for a detached or out-of-bounds view, which node reads as empty.
+      return EMPTY;
+    }
+  } else if (isView(value)) {
+    // 0 for a detached or out-of-bounds typed array.
+    buffer = typedArray.buffer(value);
+    offset = typedArray.byteOffset(value);
+    length = typedArray.byteLength(value);
+  } else {
+    buffer = value as ArrayBufferLike;
+    length = isSharedArrayBuffer(buffer) ? sharedArrayBufferByteLength(buffer) : arrayBufferByteLength(buffer);
+  }
+  return length === 0 ? EMPTY : new Uint8Array(buffer, offset, length);
 }
 
 /**
@@ -19,14 +81,6 @@ export function isBinaryLike(value: unknown): value is BinaryLike {
  * it (inputs too large for node's own limits).
  */
 export function toBytes(value: BinaryLike): Uint8Array | undefined {
-  let bytes: Uint8Array;
-  if (typeof value === 'string') {
-    bytes = Buffer.from(value, 'utf8');
-  } else if (ArrayBuffer.isView(value)) {
-    // A view over a detached buffer has byteLength 0 and cannot be re-viewed.
-    bytes = value.byteLength === 0 ? EMPTY : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  } else {
-    bytes = value.byteLength === 0 ? EMPTY : new Uint8Array(value as ArrayBufferLike);
-  }
-  return bytes.byteLength > MAX_INPUT_BYTES ? undefined : bytes;
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : viewBytes(value);
+  return byteLength(bytes) > MAX_INPUT_BYTES ? undefined : bytes;
 }
