@@ -8,6 +8,9 @@
 // - Anything else throws (sync) or rejects (async) with a PasswordHashError whose `code` is stable:
 //   unknown format, malformed string, unsupported digest, a limit exceeded, or a bad argument. Such
 //   errors are raised before any hashing, so a hostile stored string costs nothing.
+import { types } from 'node:util';
+
+import { viewBytes } from '../binary-input';
 import { ErrorCodes, PasswordHashError, invalidArgument, limitExceeded } from './errors';
 import { CODECS, WERKZEUG_DEFAULT_ITERATIONS, parseEncoded, type ParseContext } from './formats/index';
 import type { PasswordPool } from './kdf';
@@ -78,6 +81,7 @@ export interface HashOptions extends Partial<Limits> {
 }
 
 const INT32_MAX = 2 ** 31 - 1;
+const { isUint8Array } = types;
 
 // ------------------------------------------------------------------------------------------------
 // Argument handling
@@ -88,6 +92,8 @@ function optionsObject<T extends object>(options: T | undefined, name = 'options
   return options;
 }
 
+// Each helper reads each option field once: a getter may answer differently on every read.
+
 function parseContext(o: ReadOptions): ParseContext {
   const w = o.werkzeugDefaultIterations;
   if (w !== undefined && (typeof w !== 'number' || !Number.isSafeInteger(w) || w < 1)) {
@@ -97,11 +103,14 @@ function parseContext(o: ReadOptions): ParseContext {
 }
 
 function allowedFormats(o: ReadOptions): readonly Format[] | undefined {
-  if (o.formats === undefined) return undefined;
-  if (!Array.isArray(o.formats) || !o.formats.every(isFormat)) {
+  const formats: unknown = o.formats;
+  if (formats === undefined) return undefined;
+  // A copy: what is checked is what is used.
+  const list: unknown[] | undefined = Array.isArray(formats) ? [...(formats as unknown[])] : undefined;
+  if (!list || !list.every(isFormat)) {
     throw invalidArgument(`options.formats must be an array of ${FORMATS.join(', ')}`);
   }
-  return o.formats;
+  return list;
 }
 
 function describe(parsed: ParsedHash): HashInfo {
@@ -121,7 +130,7 @@ function describe(parsed: ParsedHash): HashInfo {
 
 /** What one verification will compute: a real comparison or a dummy of the same cost. */
 interface VerifyPlan {
-  password: Buffer;
+  password: Uint8Array;
   digest: Digest;
   iterations: number;
   salt: Buffer;
@@ -140,12 +149,13 @@ function planVerify(password: unknown, encoded: unknown, options: VerifyOptions 
   const pw = passwordBytes(password as Password, limits);
 
   if (encoded === null || encoded === undefined) {
-    if (o.dummy !== true) {
+    const { dummy, dummyLike } = o;
+    if (dummy !== true) {
       throw invalidArgument('no stored hash given; pass { dummy: true } to verify unknown users in constant time');
     }
     let like = DEFAULT_DUMMY;
-    if (o.dummyLike !== undefined) {
-      const parsed = parseEncoded(o.dummyLike, ctx, limits, formats);
+    if (dummyLike !== undefined) {
+      const parsed = parseEncoded(dummyLike, ctx, limits, formats);
       checkParsed(parsed, limits);
       like = { digest: parsed.digest, iterations: parsed.iterations, keylen: parsed.hash.length, saltLength: parsed.salt.length };
     } else if (like.iterations > limits.maxIterations) {
@@ -207,7 +217,7 @@ export function verifyUnknownUserSync(password: Password, options?: Omit<VerifyO
 
 interface HashPlan {
   format: Format;
-  password: Buffer;
+  password: Uint8Array;
   digest: Digest;
   iterations: number;
   keylen: number;
@@ -219,17 +229,19 @@ function planHash(password: unknown, options: HashOptions | undefined): HashPlan
   const o = optionsObject(options);
   const limits = resolveLimits(o);
   const pw = passwordBytes(password as Password, limits);
+  const { format: formatOption, digest: digestOption, iterations: iterationsOption, keylen: keylenOption } = o;
+  const { salt: saltOption, saltLength: saltLengthOption } = o;
 
-  const format = o.format ?? 'phc';
+  const format = formatOption ?? 'phc';
   if (!isFormat(format)) throw invalidArgument(`options.format must be one of ${FORMATS.join(', ')}`);
   const codec = CODECS[format];
 
-  const digest = o.digest ?? codec.defaultDigest;
+  const digest = digestOption ?? codec.defaultDigest;
   if (!isDigest(digest) || !codec.digests.includes(digest)) {
     throw invalidArgument(`${format} supports digest ${codec.digests.join(', ')}`);
   }
 
-  const iterations = o.iterations ?? codec.fixedIterations ?? DEFAULT_ITERATIONS[digest];
+  const iterations = iterationsOption ?? codec.fixedIterations ?? DEFAULT_ITERATIONS[digest];
   const maxIterations = Math.min(codec.maxIterations, INT32_MAX);
   if (typeof iterations !== 'number' || !Number.isInteger(iterations) || iterations < 1 || iterations > maxIterations) {
     throw invalidArgument(`options.iterations must be an integer from 1 to ${maxIterations}`);
@@ -241,28 +253,28 @@ function planHash(password: unknown, options: HashOptions | undefined): HashPlan
     throw limitExceeded(`iterations ${iterations} exceed maxIterations (${limits.maxIterations}); verify would refuse this hash`);
   }
 
-  if (o.keylen !== undefined && (typeof o.keylen !== 'number' || !Number.isInteger(o.keylen))) {
+  if (keylenOption !== undefined && (typeof keylenOption !== 'number' || !Number.isInteger(keylenOption))) {
     throw invalidArgument('options.keylen must be an integer');
   }
-  const keylen = codec.keylen(digest, o.keylen);
+  const keylen = codec.keylen(digest, keylenOption);
   if (keylen > limits.maxKeyLength) {
     throw limitExceeded(`keylen ${keylen} exceeds maxKeyLength (${limits.maxKeyLength}); verify would refuse this hash`);
   }
 
   let salt: Buffer;
   let saltText: string | undefined;
-  if (o.salt !== undefined) {
-    if (o.saltLength !== undefined) throw invalidArgument('pass options.salt or options.saltLength, not both');
-    if (typeof o.salt === 'string') {
-      saltText = o.salt;
-      salt = Buffer.from(o.salt, 'utf8');
-    } else if (o.salt instanceof Uint8Array) {
-      salt = Buffer.from(o.salt); // a copy: the caller may reuse its buffer
+  if (saltOption !== undefined) {
+    if (saltLengthOption !== undefined) throw invalidArgument('pass options.salt or options.saltLength, not both');
+    if (typeof saltOption === 'string') {
+      saltText = saltOption;
+      salt = Buffer.from(saltOption, 'utf8');
+    } else if (isUint8Array(saltOption)) {
+      salt = Buffer.from(viewBytes(saltOption)); // a copy of the real bytes: the caller may reuse its buffer
     } else {
       throw invalidArgument('options.salt must be a string or a Uint8Array');
     }
   } else {
-    const length = o.saltLength ?? codec.defaultSaltLength;
+    const length = saltLengthOption ?? codec.defaultSaltLength;
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > 1024) {
       throw invalidArgument('options.saltLength must be an integer from 1 to 1024');
     }

@@ -10,12 +10,12 @@ import type { Digest } from './types';
 /** What verify and hash need of a pool: its promise pbkdf2 (createPool and createRemotePool both fit). */
 export type PasswordPool = Pick<HashPool, 'pbkdf2'>;
 
-export function deriveSync(password: Buffer, salt: Buffer, iterations: number, keylen: number, digest: Digest): Buffer {
+export function deriveSync(password: Uint8Array, salt: Buffer, iterations: number, keylen: number, digest: Digest): Buffer {
   return pbkdf2Sync(password, salt, iterations, keylen, digest);
 }
 
 export function derive(
-  password: Buffer,
+  password: Uint8Array,
   salt: Buffer,
   iterations: number,
   keylen: number,

@@ -1,5 +1,8 @@
 // Limits on what a stored string may ask of us. A stored hash is data: a hostile or corrupted row
 // with 2^31 iterations or a gigabyte key must be refused before any hashing starts.
+import { types } from 'node:util';
+
+import { byteLength, viewBytes } from '../binary-input';
 import { invalidArgument, limitExceeded } from './errors';
 import type { Format, ParsedHash, Password } from './types';
 
@@ -22,6 +25,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 });
 
 const INT32_MAX = 2 ** 31 - 1;
+const { isUint8Array } = types;
 
 function positiveInt(name: string, value: unknown, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
@@ -30,38 +34,35 @@ function positiveInt(name: string, value: unknown, max: number): number {
   return value;
 }
 
-/** The effective limits: defaults overridden by the option fields that are set. */
+/** The effective limits: defaults overridden by the option fields that are set (each read once). */
 export function resolveLimits(options: Partial<Limits> | undefined): Limits {
-  const o = options ?? {};
+  const { maxIterations, maxKeyLength, maxPasswordBytes, maxEncodedLength } = options ?? {};
+  const limit = (name: keyof Limits, value: unknown) =>
+    value === undefined ? DEFAULT_LIMITS[name] : positiveInt(name, value, INT32_MAX);
   return {
-    maxIterations:
-      o.maxIterations === undefined ? DEFAULT_LIMITS.maxIterations : positiveInt('maxIterations', o.maxIterations, INT32_MAX),
-    maxKeyLength:
-      o.maxKeyLength === undefined ? DEFAULT_LIMITS.maxKeyLength : positiveInt('maxKeyLength', o.maxKeyLength, INT32_MAX),
-    maxPasswordBytes:
-      o.maxPasswordBytes === undefined
-        ? DEFAULT_LIMITS.maxPasswordBytes
-        : positiveInt('maxPasswordBytes', o.maxPasswordBytes, INT32_MAX),
-    maxEncodedLength:
-      o.maxEncodedLength === undefined
-        ? DEFAULT_LIMITS.maxEncodedLength
-        : positiveInt('maxEncodedLength', o.maxEncodedLength, INT32_MAX),
+    maxIterations: limit('maxIterations', maxIterations),
+    maxKeyLength: limit('maxKeyLength', maxKeyLength),
+    maxPasswordBytes: limit('maxPasswordBytes', maxPasswordBytes),
+    maxEncodedLength: limit('maxEncodedLength', maxEncodedLength),
   };
 }
 
-/** The password as the bytes every supported system hashes (UTF-8 for strings), within limits. */
-export function passwordBytes(password: Password, limits: Limits): Buffer {
-  let bytes: Buffer;
+/**
+ * The password as the bytes every supported system hashes (UTF-8 for strings), within limits. Bytes
+ * are read through the view's internal slots (see binary-input.ts), never its own properties.
+ */
+export function passwordBytes(password: Password, limits: Limits): Uint8Array {
+  let bytes: Uint8Array;
   if (typeof password === 'string') {
     // Cheap pre-check: a UTF-8 encoding has at least one byte per UTF-16 unit.
     if (password.length > limits.maxPasswordBytes) throw passwordTooLong(limits);
     bytes = Buffer.from(password, 'utf8');
-  } else if (password instanceof Uint8Array) {
-    bytes = Buffer.from(password.buffer, password.byteOffset, password.byteLength);
+  } else if (isUint8Array(password)) {
+    bytes = viewBytes(password);
   } else {
     throw invalidArgument('password must be a string or a Uint8Array');
   }
-  if (bytes.length > limits.maxPasswordBytes) throw passwordTooLong(limits);
+  if (byteLength(bytes) > limits.maxPasswordBytes) throw passwordTooLong(limits);
   return bytes;
 }
 

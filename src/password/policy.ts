@@ -29,8 +29,7 @@ function nonNegativeInt(name: string, value: unknown): number {
   return value;
 }
 
-function minIterations(policy: RehashPolicy, digest: Digest): number {
-  const p = policy.iterations;
+function minIterations(p: RehashPolicy['iterations'], digest: Digest): number {
   if (p === undefined) return DEFAULT_ITERATIONS[digest];
   if (typeof p === 'number') return nonNegativeInt('iterations', p);
   if (typeof p !== 'object' || p === null) throw invalidArgument('policy.iterations must be a number or an object');
@@ -38,17 +37,18 @@ function minIterations(policy: RehashPolicy, digest: Digest): number {
   return v === undefined ? DEFAULT_ITERATIONS[digest] : nonNegativeInt(`iterations.${digest}`, v);
 }
 
-/** True when the hash described by `info` is below `policy`. */
+/** True when the hash described by `info` is below `policy` (each policy field is read once). */
 export function belowPolicy(info: HashInfo, policy: RehashPolicy = {}): boolean {
   if (typeof policy !== 'object' || policy === null) throw invalidArgument('policy must be an object');
-  if (policy.format !== undefined && !isFormat(policy.format)) throw invalidArgument('policy.format is not a known format');
-  const floor = policy.digest ?? 'sha256';
+  const { format, digest: floorOption, keylen: keylenOption, saltLength: saltLengthOption, iterations: iterationsOption } = policy;
+  const floor = floorOption ?? 'sha256';
+  if (format !== undefined && !isFormat(format)) throw invalidArgument('policy.format is not a known format');
   if (!isDigest(floor)) throw invalidArgument("policy.digest must be 'sha1', 'sha256' or 'sha512'");
-  const keylen = policy.keylen === undefined ? 32 : nonNegativeInt('keylen', policy.keylen);
-  const saltLength = policy.saltLength === undefined ? 0 : nonNegativeInt('saltLength', policy.saltLength);
-  const iterations = minIterations(policy, info.digest);
+  const keylen = keylenOption === undefined ? 32 : nonNegativeInt('keylen', keylenOption);
+  const saltLength = saltLengthOption === undefined ? 0 : nonNegativeInt('saltLength', saltLengthOption);
+  const iterations = minIterations(iterationsOption, info.digest);
 
-  if (policy.format !== undefined && info.format !== policy.format) return true;
+  if (format !== undefined && info.format !== format) return true;
   // A count the stored string does not carry depends on the verifier's version: write it down.
   if (info.implicitIterations) return true;
   return (

@@ -7,7 +7,10 @@ import { malformed } from '../errors';
 import { DIGEST_SIZE, type Digest, type EncodeParams, type ParsedHash } from '../types';
 import { checkTextSalt, digestSizedKey, type FormatCodec } from './codec';
 
-const ALGORITHMS: Readonly<Record<string, Digest>> = { pbkdf2_sha256: 'sha256', pbkdf2_sha1: 'sha1' };
+const ALGORITHMS: ReadonlyMap<string, Digest> = new Map([
+  ['pbkdf2_sha256', 'sha256'],
+  ['pbkdf2_sha1', 'sha1'],
+]);
 
 export function isDjango(encoded: string): boolean {
   return encoded.startsWith('pbkdf2_sha256$') || encoded.startsWith('pbkdf2_sha1$');
@@ -28,7 +31,7 @@ export const django: FormatCodec = {
     const parts = encoded.split('$');
     if (parts.length !== 4) throw malformed('django', 'expected algorithm$iterations$salt$hash');
     const [algorithm, iterationsText, saltText, hashText] = parts as [string, string, string, string];
-    const digest = ALGORITHMS[algorithm];
+    const digest = ALGORITHMS.get(algorithm);
     if (!digest) throw malformed('django', `unknown algorithm ${JSON.stringify(algorithm)}`);
     const iterations = parseDecimal(iterationsText);
     if (iterations === undefined) throw malformed('django', 'iterations is not a positive decimal number');

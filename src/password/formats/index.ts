@@ -5,7 +5,7 @@ import type { EncodedHash, Format, ParsedHash } from '../types';
 import { aspnetV2, aspnetV3, aspnetVersion, isAspNetShaped } from './aspnet';
 import type { FormatCodec, ParseContext } from './codec';
 import { django, isDjango } from './django';
-import { isKeycloakShaped, keycloak, parseKeycloakObject } from './keycloak';
+import { isKeycloakShaped, jsonText, keycloak, parseKeycloakParts } from './keycloak';
 import { PASSLIB_IDENTS, passlib } from './passlib';
 import { phc } from './phc';
 import { isWerkzeug, werkzeug } from './werkzeug';
@@ -39,11 +39,11 @@ export function detectFormat(encoded: string): Format {
     const third = parts[2] ?? '';
     if (third.includes('=')) return 'phc';
     if (/^[0-9]/.test(third)) {
-      if (ident in PASSLIB_IDENTS) return 'passlib';
+      if (PASSLIB_IDENTS.has(ident)) return 'passlib';
       if (/^pbkdf2-[a-z0-9-]+$/.test(ident)) throw unsupportedDigest('passlib', ident.slice('pbkdf2-'.length));
       throw malformed('passlib', `unknown ident ${JSON.stringify(ident)}`);
     }
-    throw malformed(ident in PASSLIB_IDENTS ? 'passlib' : 'phc', 'expected rounds or i=<rounds> after the identifier');
+    throw malformed(PASSLIB_IDENTS.has(ident) ? 'passlib' : 'phc', 'expected rounds or i=<rounds> after the identifier');
   }
   if (isAspNetShaped(encoded)) return aspnetVersion(encoded).version;
   if (encoded.startsWith('!')) throw unknownFormat('Django marks unusable passwords with "!"; no password matches it');
@@ -68,17 +68,17 @@ export function parseEncoded(
     if (!('secretData' in encoded) || !('credentialData' in encoded)) {
       throw unknownFormat('an object must be a Keycloak credential with secretData and credentialData');
     }
-    let size = 0;
-    for (const field of [encoded.secretData, encoded.credentialData]) {
-      try {
-        size += typeof field === 'string' ? field.length : (JSON.stringify(field) ?? '').length;
-      } catch {
-        throw malformed('keycloak', 'secretData/credentialData cannot be serialised as JSON');
-      }
-    }
-    checkEncodedLength(size, limits);
+    // Each field is read once (a getter may answer differently each time), as the text that is
+    // both measured against the limit and parsed.
+    const { type, secretData, credentialData } = encoded;
+    const parts = {
+      type,
+      secretData: jsonText(secretData, 'secretData'),
+      credentialData: jsonText(credentialData, 'credentialData'),
+    };
+    checkEncodedLength((parts.secretData?.length ?? 0) + (parts.credentialData?.length ?? 0), limits);
     if (allowed && !allowed.includes('keycloak')) throw unknownFormat('keycloak hashes are not enabled (options.formats)');
-    parsed = parseKeycloakObject(encoded);
+    parsed = parseKeycloakParts(parts);
   } else {
     throw invalidArgument('the stored hash must be a string (or a Keycloak credential object)');
   }

@@ -18,11 +18,11 @@ import { malformed, unsupportedDigest } from '../errors';
 import type { Digest, EncodeParams, ParsedHash } from '../types';
 import { INT32_MAX, checkSaltBytes, variableKey, type FormatCodec } from './codec';
 
-const ALGORITHMS: Readonly<Record<string, Digest>> = {
-  pbkdf2: 'sha1',
-  'pbkdf2-sha256': 'sha256',
-  'pbkdf2-sha512': 'sha512',
-};
+const ALGORITHMS: ReadonlyMap<string, Digest> = new Map([
+  ['pbkdf2', 'sha1'],
+  ['pbkdf2-sha256', 'sha256'],
+  ['pbkdf2-sha512', 'sha512'],
+]);
 const ALGORITHM_OF: Readonly<Record<Digest, string>> = { sha1: 'pbkdf2', sha256: 'pbkdf2-sha256', sha512: 'pbkdf2-sha512' };
 
 /** Keycloak's current derived key sizes: 256 bits for pbkdf2-sha256, 512 bits otherwise. */
@@ -30,52 +30,86 @@ function defaultKeylen(digest: Digest): number {
   return digest === 'sha256' ? 32 : 64;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+type JsonObject = Record<string, unknown>;
+
+/** A field of a parsed JSON object; inherited properties (Object.prototype's) do not count. */
+function field(object: JsonObject, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
-function jsonObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw malformed('keycloak', `${what} is not valid JSON`);
-    }
-    value = parsed;
+function parseJsonObject(text: string, what: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw malformed('keycloak', `${what} is not valid JSON`);
   }
-  if (!isObject(value)) throw malformed('keycloak', `${what} is not a JSON object`);
-  return value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw malformed('keycloak', `${what} is not a JSON object`);
+  }
+  return parsed as JsonObject;
 }
 
-/** Takes a credential (parsed JSON or object) apart. */
-export function parseKeycloakObject(credential: unknown): ParsedHash {
-  const outer = jsonObject(credential, 'credential');
-  if (outer.type !== undefined && outer.type !== 'password') {
-    throw malformed('keycloak', `credential type is ${JSON.stringify(outer.type)}, not "password"`);
+/**
+ * A credential's parts as read from the caller, each read exactly once: `secretData` and
+ * `credentialData` as JSON text (a string as given, an object serialised once), so that the length
+ * checked against the limits is the length of what is parsed.
+ */
+export interface KeycloakParts {
+  type: unknown;
+  secretData: string | undefined;
+  credentialData: string | undefined;
+}
+
+/** A credential field as JSON text: a string as is, anything else serialised (once). */
+export function jsonText(value: unknown, what: string): string | undefined {
+  if (typeof value === 'string' || value === undefined) return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw malformed('keycloak', `${what} cannot be serialised as JSON`);
   }
-  if (outer.secretData === undefined || outer.credentialData === undefined) {
+}
+
+/** The parts of a credential written as one JSON string (a realm-export credential entry). */
+function partsOfText(encoded: string): KeycloakParts {
+  const outer = parseJsonObject(encoded, 'credential');
+  return {
+    type: field(outer, 'type'),
+    secretData: jsonText(field(outer, 'secretData'), 'secretData'),
+    credentialData: jsonText(field(outer, 'credentialData'), 'credentialData'),
+  };
+}
+
+/** Takes a credential apart. */
+export function parseKeycloakParts(parts: KeycloakParts): ParsedHash {
+  if (parts.type !== undefined && parts.type !== 'password') {
+    throw malformed('keycloak', `credential type is ${JSON.stringify(parts.type)}, not "password"`);
+  }
+  if (parts.secretData === undefined || parts.credentialData === undefined) {
     throw malformed('keycloak', 'secretData and credentialData are both required');
   }
-  const secret = jsonObject(outer.secretData, 'secretData');
-  const data = jsonObject(outer.credentialData, 'credentialData');
+  const secret = parseJsonObject(parts.secretData, 'secretData');
+  const data = parseJsonObject(parts.credentialData, 'credentialData');
 
-  const algorithm = data.algorithm;
+  const algorithm = field(data, 'algorithm');
   if (typeof algorithm !== 'string') throw malformed('keycloak', 'credentialData.algorithm is missing');
-  const digest = ALGORITHMS[algorithm];
+  const digest = ALGORITHMS.get(algorithm);
   if (!digest) throw unsupportedDigest('keycloak', algorithm);
 
   // Jackson reads an int from a number or (by default) from a numeric string.
-  const rawIterations = data.hashIterations;
+  const rawIterations = field(data, 'hashIterations');
   const iterations =
     typeof rawIterations === 'number' ? rawIterations : typeof rawIterations === 'string' ? parseDecimal(rawIterations) : undefined;
   if (iterations === undefined || !Number.isInteger(iterations) || iterations < 1 || iterations > INT32_MAX) {
     throw malformed('keycloak', 'credentialData.hashIterations is not an integer from 1 to 2^31-1');
   }
 
-  const value = typeof secret.value === 'string' ? decodeBase64(secret.value) : undefined;
+  const valueText = field(secret, 'value');
+  const value = typeof valueText === 'string' ? decodeBase64(valueText) : undefined;
   if (!value || value.length === 0) throw malformed('keycloak', 'secretData.value is not canonical base64');
-  const salt = typeof secret.salt === 'string' ? decodeBase64(secret.salt) : undefined;
+  const saltText = field(secret, 'salt');
+  const salt = typeof saltText === 'string' ? decodeBase64(saltText) : undefined;
   if (!salt || salt.length === 0) throw malformed('keycloak', 'secretData.salt is not canonical base64');
 
   return { format: 'keycloak', digest, iterations, salt, hash: value };
@@ -95,7 +129,7 @@ export const keycloak: FormatCodec = {
   keylen: variableKey('keycloak', 1, defaultKeylen),
   checkSalt: (salt, saltText) => checkSaltBytes('keycloak', salt, saltText, 1, 1024),
 
-  parse: (encoded: string) => parseKeycloakObject(encoded),
+  parse: (encoded: string) => parseKeycloakParts(partsOfText(encoded)),
 
   encode(p: EncodeParams): string {
     const secretData = JSON.stringify({ value: encodeBase64(p.hash), salt: encodeBase64(p.salt), additionalParameters: {} });

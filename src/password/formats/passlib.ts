@@ -7,11 +7,11 @@ import { malformed } from '../errors';
 import { DIGEST_SIZE, type Digest, type EncodeParams, type ParsedHash } from '../types';
 import { UINT32_MAX, checkSaltBytes, digestSizedKey, type FormatCodec } from './codec';
 
-export const PASSLIB_IDENTS: Readonly<Record<string, Digest>> = {
-  pbkdf2: 'sha1',
-  'pbkdf2-sha256': 'sha256',
-  'pbkdf2-sha512': 'sha512',
-};
+export const PASSLIB_IDENTS: ReadonlyMap<string, Digest> = new Map([
+  ['pbkdf2', 'sha1'],
+  ['pbkdf2-sha256', 'sha256'],
+  ['pbkdf2-sha512', 'sha512'],
+]);
 
 const IDENT_OF: Readonly<Record<Digest, string>> = { sha1: 'pbkdf2', sha256: 'pbkdf2-sha256', sha512: 'pbkdf2-sha512' };
 
@@ -29,7 +29,7 @@ export const passlib: FormatCodec = {
     const parts = encoded.split('$');
     if (parts.length !== 5 || parts[0] !== '') throw malformed('passlib', 'expected $ident$rounds$salt$checksum');
     const [, ident, roundsText, saltText, checksumText] = parts as [string, string, string, string, string];
-    const digest = PASSLIB_IDENTS[ident];
+    const digest = PASSLIB_IDENTS.get(ident);
     if (!digest) throw malformed('passlib', `unknown ident ${JSON.stringify(ident)}`);
     const iterations = parseDecimal(roundsText);
     if (iterations === undefined || iterations > UINT32_MAX) throw malformed('passlib', 'rounds is not a decimal from 1 to 2^32-1');

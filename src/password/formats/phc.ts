@@ -8,12 +8,12 @@ import { malformed, unsupportedDigest } from '../errors';
 import { DIGEST_SIZE, type Digest, type EncodeParams, type ParsedHash } from '../types';
 import { UINT32_MAX, checkSaltBytes, variableKey, type FormatCodec } from './codec';
 
-const IDS: Readonly<Record<string, Digest>> = {
-  pbkdf2: 'sha1',
-  'pbkdf2-sha1': 'sha1',
-  'pbkdf2-sha256': 'sha256',
-  'pbkdf2-sha512': 'sha512',
-};
+const IDS: ReadonlyMap<string, Digest> = new Map([
+  ['pbkdf2', 'sha1'],
+  ['pbkdf2-sha1', 'sha1'],
+  ['pbkdf2-sha256', 'sha256'],
+  ['pbkdf2-sha512', 'sha512'],
+]);
 const ID_OF: Readonly<Record<Digest, string>> = { sha1: 'pbkdf2', sha256: 'pbkdf2-sha256', sha512: 'pbkdf2-sha512' };
 
 /** RustCrypto's password-hash Output holds 10 to 64 bytes; we accept longer keys (up to the limits). */
@@ -33,7 +33,7 @@ export const phc: FormatCodec = {
     const parts = encoded.split('$');
     if (parts.length !== 5 || parts[0] !== '') throw malformed('phc', 'expected $id$i=<rounds>[,l=<length>]$salt$hash');
     const [, id, paramText, saltText, hashText] = parts as [string, string, string, string, string];
-    const digest = IDS[id];
+    const digest = IDS.get(id);
     if (!digest) {
       if (/^pbkdf2-[a-z0-9-]+$/.test(id)) throw unsupportedDigest('phc', id.slice('pbkdf2-'.length));
       throw malformed('phc', `unknown id ${JSON.stringify(id)}`);
