@@ -8,7 +8,7 @@
 // touched, so the other test files can keep loading the local build meanwhile.
 // PACK_TEST_PREBUILDS=<dir> packs that prebuilds/ directory (CI: the release's binaries from every
 // platform) instead of building this platform's.
-import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -247,6 +247,36 @@ describe.skipIf(!supported)('packed tarball installed without a compiler', () =>
       { cwd: consumer, encoding: 'utf8', timeout: 60_000 },
     );
     expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('the installed bin serves and passes its own health check, as the container images run it', async () => {
+    const bin = path.join(consumer, 'node_modules', '.bin', 'fastpbkdf2');
+    const env = { ...cleanEnv, FASTPBKDF2_SERVICE_SECRET: 'a'.repeat(64) };
+    const server = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', '0'], { cwd: consumer, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout!.on('data', (d) => {
+          out += d;
+          const m = /listening on (\S+) \(threads \d+, cpu path (\S+)\)/.exec(out);
+          if (m) resolve(`${m[1]} ${m[2]}`);
+        });
+        server.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const [base, cpuPath] = url.split(' ');
+      expect(cpuPath).not.toBe('node:crypto'); // the prebuild, not the fallback
+      const health = spawnSync(bin, ['health', '--url', base], { cwd: consumer, env, encoding: 'utf8', timeout: 30_000 });
+      expect(health.status, health.stderr).toBe(0);
+      expect(health.stdout).toContain('200 {"status":"ok"}');
+      const wrong = spawnSync(bin, ['health', '--url', base], { cwd: consumer, env: { ...env, FASTPBKDF2_SERVICE_SECRET: 'b'.repeat(64) }, encoding: 'utf8', timeout: 30_000 });
+      expect(wrong.status).toBe(1);
+      const esm = spawnSync(process.execPath, ['--input-type=module', '-e',
+        "const s = await import('fastpbkdf2/service'); const r = await import('fastpbkdf2/remote'); console.log(typeof s.createServer, typeof s.lambdaHandler, typeof r.createRemotePool)"],
+        { cwd: consumer, env: cleanEnv, encoding: 'utf8' });
+      expect(esm.stdout.trim()).toBe('function function function');
+    } finally {
+      server.kill('SIGKILL');
+    }
   });
 
   describe('without a usable binary', () => {
