@@ -11,7 +11,7 @@
 
 /* cpu_x86.c: feature groups, checked with CPUID once. */
 #define FP_CPU_X86_SHANI 1 /* SHA extensions, with the SSSE3 and SSE4.1 used alongside them */
-#define FP_CPU_X86_BMI2 2
+#define FP_CPU_X86_BMI2 2 /* BMI1 and BMI2 */
 #define FP_CPU_X86_AVX2 4
 #define FP_CPU_X86_AVX512 8 /* AVX-512 Foundation and Vector Length (256-bit forms) */
 /* True if the CPU has every feature in `mask`. */
@@ -50,6 +50,13 @@ void fp_sha512_iterate_avx512y(unsigned n, const sha512_hmac_keys *const *keys, 
                                uint64_t *const *t, uint32_t count);
 void fp_sha512_iterate_avx2(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u, uint64_t *const *t,
                             uint32_t count);
+#endif
+
+/* The vector-schedule one-chain loops of pbkdf2_x86_vsched.c (GCC, clang: inline asm). */
+#if defined(FP_HAVE_X86_SHANI) && defined(__GNUC__)
+#define FP_HAVE_X86_VSCHED 1
+void fp_sha512_iterate_vsched512(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
+void fp_sha512_iterate_vsched2(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
 #endif
 
 #if defined(__aarch64__) || defined(_M_ARM64)

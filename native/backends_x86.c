@@ -28,13 +28,23 @@ static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
 #define WIDE_AVX2 .sha1_wide = NULL
 #endif
 
+/* One SHA-512 chain: the vector-schedule loops (pbkdf2_x86_vsched.c) where the compiler has them,
+ * else the C loop compiled for BMI2. */
+#if defined(FP_HAVE_X86_VSCHED)
+#define SHA512_AVX512 fp_sha512_iterate_vsched512
+#define SHA512_AVX2 fp_sha512_iterate_vsched2
+#else
+#define SHA512_AVX512 sha512_iterate_bmi2
+#define SHA512_AVX2 sha512_iterate_bmi2
+#endif
+
 /* Intel Ice Lake / Sapphire Rapids servers, AMD Zen 4+. */
 const fp_backend fp_backend_shani_avx512 = {
     .name = "shani-avx512",
     .available = has_shani_avx512,
     .sha1 = fp_sha1_iterate_shani,
     .sha256 = fp_sha256_iterate_shani,
-    .sha512 = sha512_iterate_bmi2,
+    .sha512 = SHA512_AVX512,
     .sha1_x2 = fp_sha1_iterate2_shani,
     .sha256_x2 = fp_sha256_iterate2_shani,
     WIDE_AVX512,
@@ -48,7 +58,7 @@ const fp_backend fp_backend_shani_avx2 = {
     .available = has_shani_avx2,
     .sha1 = fp_sha1_iterate_shani,
     .sha256 = fp_sha256_iterate_shani,
-    .sha512 = sha512_iterate_bmi2,
+    .sha512 = SHA512_AVX2,
     .sha1_x2 = fp_sha1_iterate2_shani,
     .sha256_x2 = fp_sha256_iterate2_shani,
     WIDE_AVX2,
@@ -62,7 +72,7 @@ const fp_backend fp_backend_avx512 = {
     .available = has_avx512,
     .sha1 = sha1_iterate_bmi2,
     .sha256 = sha256_iterate_bmi2,
-    .sha512 = sha512_iterate_bmi2,
+    .sha512 = SHA512_AVX512,
     WIDE_AVX512,
     .wide = {[FP_SHA1] = {16, 9}, [FP_SHA256] = {16, 9}, [FP_SHA512] = {8, 5}},
     .half = {[FP_SHA1] = {8, 2}, [FP_SHA256] = {8, 2}, [FP_SHA512] = {4, 2}},
@@ -74,7 +84,7 @@ const fp_backend fp_backend_avx2 = {
     .available = has_avx2,
     .sha1 = sha1_iterate_bmi2,
     .sha256 = sha256_iterate_bmi2,
-    .sha512 = sha512_iterate_bmi2,
+    .sha512 = SHA512_AVX2,
     WIDE_AVX2,
     .wide = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 3}, [FP_SHA512] = {4, 3}},
 };

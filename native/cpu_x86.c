@@ -30,14 +30,14 @@ static int detect(void) {
   cpuid(1, 0, r);
   const unsigned ssse3 = BIT(r[2], 9), sse41 = BIT(r[2], 19), osxsave = BIT(r[2], 27), avx = BIT(r[2], 28);
   cpuid(7, 0, r);
-  const unsigned sha = BIT(r[1], 29), bmi2 = BIT(r[1], 8), avx2 = BIT(r[1], 5), avx512f = BIT(r[1], 16),
+  const unsigned sha = BIT(r[1], 29), bmi1 = BIT(r[1], 3), bmi2 = BIT(r[1], 8), avx2 = BIT(r[1], 5), avx512f = BIT(r[1], 16),
                  avx512vl = BIT(r[1], 31);
   /* XCR0: bits 1-2 = the OS saves XMM/YMM state, bits 5-7 = opmask and ZMM state. */
   const unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
   const int os_avx = (xcr0 & 0x6) == 0x6, os_avx512 = (xcr0 & 0xe6) == 0xe6;
   int features = 0;
   if (ssse3 && sse41 && sha) features |= FP_CPU_X86_SHANI;
-  if (bmi2) features |= FP_CPU_X86_BMI2;
+  if (bmi1 && bmi2) features |= FP_CPU_X86_BMI2; /* ANDN (BMI1) goes with RORX everywhere */
   if (avx && avx2 && os_avx) features |= FP_CPU_X86_AVX2;
   if (avx && avx2 && avx512f && avx512vl && os_avx512) features |= FP_CPU_X86_AVX512;
   return features;
