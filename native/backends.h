@@ -57,6 +57,10 @@ void fp_sha512_iterate_avx2(unsigned n, const sha512_hmac_keys *const *keys, uin
 #define FP_HAVE_X86_VSCHED 1
 void fp_sha512_iterate_vsched512(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
 void fp_sha512_iterate_vsched2(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8], uint32_t count);
+void fp_sha256_iterate_vsched512(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
+void fp_sha256_iterate_vsched2(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
+void fp_sha1_iterate_vsched512(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
+void fp_sha1_iterate_vsched2(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], uint32_t count);
 #endif
 
 #if defined(__aarch64__) || defined(_M_ARM64)

@@ -28,14 +28,22 @@ static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
 #define WIDE_AVX2 .sha1_wide = NULL
 #endif
 
-/* One SHA-512 chain: the vector-schedule loops (pbkdf2_x86_vsched.c) where the compiler has them,
- * else the C loop compiled for BMI2. */
+/* One chain without SHA-NI (and SHA-512 always): the vector-schedule loops (pbkdf2_x86_vsched.c)
+ * where the compiler has them, else the C loops compiled for BMI2. */
 #if defined(FP_HAVE_X86_VSCHED)
 #define SHA512_AVX512 fp_sha512_iterate_vsched512
 #define SHA512_AVX2 fp_sha512_iterate_vsched2
+#define SHA256_AVX512 fp_sha256_iterate_vsched512
+#define SHA256_AVX2 fp_sha256_iterate_vsched2
+#define SHA1_AVX512 fp_sha1_iterate_vsched512
+#define SHA1_AVX2 fp_sha1_iterate_vsched2
 #else
 #define SHA512_AVX512 sha512_iterate_bmi2
 #define SHA512_AVX2 sha512_iterate_bmi2
+#define SHA256_AVX512 sha256_iterate_bmi2
+#define SHA256_AVX2 sha256_iterate_bmi2
+#define SHA1_AVX512 sha1_iterate_bmi2
+#define SHA1_AVX2 sha1_iterate_bmi2
 #endif
 
 /* Intel Ice Lake / Sapphire Rapids servers, AMD Zen 4+. */
@@ -70,8 +78,8 @@ const fp_backend fp_backend_shani_avx2 = {
 const fp_backend fp_backend_avx512 = {
     .name = "avx512",
     .available = has_avx512,
-    .sha1 = sha1_iterate_bmi2,
-    .sha256 = sha256_iterate_bmi2,
+    .sha1 = SHA1_AVX512,
+    .sha256 = SHA256_AVX512,
     .sha512 = SHA512_AVX512,
     WIDE_AVX512,
     .wide = {[FP_SHA1] = {16, 9}, [FP_SHA256] = {16, 9}, [FP_SHA512] = {8, 5}},
@@ -82,8 +90,8 @@ const fp_backend fp_backend_avx512 = {
 const fp_backend fp_backend_avx2 = {
     .name = "avx2",
     .available = has_avx2,
-    .sha1 = sha1_iterate_bmi2,
-    .sha256 = sha256_iterate_bmi2,
+    .sha1 = SHA1_AVX2,
+    .sha256 = SHA256_AVX2,
     .sha512 = SHA512_AVX2,
     WIDE_AVX2,
     .wide = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 3}, [FP_SHA512] = {4, 3}},

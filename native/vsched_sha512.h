@@ -25,43 +25,6 @@ VS_INLINE __m128i CAT(VS_NAME, next_pair)(const __m128i x[8], int t) {
   return _mm_add_epi64(_mm_add_epi64(w16, VS_SIGMA0(w15)), _mm_add_epi64(w7, VS_SIGMA1(w2)));
 }
 
-#ifndef VS_SHA512_ROUND
-#define VS_SHA512_ROUND
-/* One round: T1 = h + S1(e) + Ch(e,f,g) + W[t] + K[t]; d += T1; h = T1 + S0(a) + Maj(a,b,c), so
- * the new a is left in h and the new e in d. In asm so that W+K stays a memory operand and the
- * ops keep this order (the C of sha2_compress.h is the reference it is tested against). */
-static inline __attribute__((always_inline)) void vs_sha512_round(uint64_t a, uint64_t b, uint64_t *d, uint64_t e,
-                                                                  uint64_t f, uint64_t g, uint64_t *h, uint64_t *bc,
-                                                                  uint64_t *ab, const uint64_t *wk) {
-  uint64_t s, t;
-  __asm__ volatile("addq %[w], %[h]\n\t" /* h + W[t] + K[t] */
-          "rorxq $14, %[e], %[s]\n\t"
-          "rorxq $18, %[e], %[t]\n\t"
-          "xorq %[t], %[s]\n\t"
-          "andnq %[g], %[e], %[t]\n\t" /* Ch = (~e & g) + (e & f): the two never share a bit */
-          "addq %[t], %[h]\n\t"
-          "rorxq $41, %[e], %[t]\n\t"
-          "xorq %[t], %[s]\n\t" /* S1(e) */
-          "movq %[f], %[t]\n\t"
-          "andq %[e], %[t]\n\t"
-          "addq %[t], %[h]\n\t"
-          "addq %[s], %[h]\n\t" /* T1 */
-          "rorxq $28, %[a], %[s]\n\t"
-          "rorxq $34, %[a], %[t]\n\t"
-          "addq %[h], %[d]\n\t" /* d + T1: the next e */
-          "xorq %[t], %[s]\n\t"
-          "rorxq $39, %[a], %[t]\n\t"
-          "xorq %[t], %[s]\n\t" /* S0(a) */
-          "movq %[a], %[ab]\n\t"
-          "xorq %[b], %[ab]\n\t"
-          "andq %[ab], %[bc]\n\t"
-          "xorq %[b], %[bc]\n\t" /* Maj(a,b,c) */
-          "addq %[s], %[h]\n\t"
-          "addq %[bc], %[h]" /* T1 + S0(a) + Maj: the next a */
-          : [h] "+r"(*h), [d] "+r"(*d), [bc] "+r"(*bc), [ab] "=&r"(*ab), [s] "=&r"(s), [t] "=&r"(t)
-          : [a] "r"(a), [b] "r"(b), [e] "r"(e), [f] "r"(f), [g] "r"(g), [w] "m"(*wk));
-}
-#endif
 
 /* out = the compression of message x (16 words as 8 pairs, native order) from state in. */
 VS_INLINE void VS_COMPRESS(const uint64_t in[8], __m128i x[8], uint64_t out[8]) {
