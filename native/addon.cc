@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <system_error>
 #include <unordered_map>
 
 #include "hash_pool.h"
@@ -58,20 +60,25 @@ bool ReadRequest(const Napi::CallbackInfo &info, Request *req) {
   return true;
 }
 
+// What node's C++ layer throws when it cannot allocate memory.
 void ThrowOutOfMemory(Napi::Env env) {
-  Napi::Error error = Napi::Error::New(env, "Out of memory");
-  error.Set("code", Napi::String::New(env, "ERR_OUT_OF_MEMORY"));
+  Napi::Error error = Napi::Error::New(env, "Failed to allocate memory");
+  error.Set("code", Napi::String::New(env, "ERR_MEMORY_ALLOCATION_FAILED"));
   error.ThrowAsJavaScriptException();
 }
+
+// Submit's answers (src/native.ts).
+enum SubmitStatus { kSubmitted = 0, kQueueFull = 1, kNoMemory = 2 };
 
 // Per-instance state (each worker thread that loads the addon has its own).
 struct AddonData {
   const fp_backend *backend = fp_backend_best();
 };
 
-// new Pool(threads, maxQueue): a HashPool whose finished jobs come back to the JS thread through a
-// thread-safe function. JS: submit(password, salt, iterations, keylen, digest, callback) -> bool
-// (false: queue full), stats(), close().
+// new Pool(threads, maxQueue, minThreads): a HashPool whose finished jobs come back to the JS
+// thread through a thread-safe function. It starts `threads` threads, or as many as the system
+// allows when that is at least minThreads; otherwise it throws. JS: submit(password, salt,
+// iterations, keylen, digest, callback) -> SubmitStatus, stats(), close().
 class Pool : public Napi::ObjectWrap<Pool> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -82,24 +89,52 @@ class Pool : public Napi::ObjectWrap<Pool> {
 
   explicit Pool(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Pool>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
-      Napi::TypeError::New(env, "Pool(threads, maxQueue)").ThrowAsJavaScriptException();
+    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
+      Napi::TypeError::New(env, "Pool(threads, maxQueue, minThreads)").ThrowAsJavaScriptException();
       return;
     }
     const double threads = info[0].As<Napi::Number>().DoubleValue();
     const double max_queue = info[1].As<Napi::Number>().DoubleValue();
-    if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0)) {
-      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0").ThrowAsJavaScriptException();
+    const double min_threads = info[2].As<Napi::Number>().DoubleValue();
+    if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0) || !(min_threads >= 1 && min_threads <= threads)) {
+      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0, minThreads 1..threads")
+          .ThrowAsJavaScriptException();
       return;
     }
-    link_ = new Link{this};
-    tsfn_ = Tsfn::New(env, "fastpbkdf2 pool", 0, 1, link_, &Pool::OnTsfnFinalized, static_cast<void *>(nullptr));
-    tsfn_.Unref(env);  // an idle pool must not keep the process alive
     const size_t queue_bound = max_queue >= 1e15 ? SIZE_MAX : static_cast<size_t>(max_queue);
-    pool_ = std::make_unique<HashPool>(static_cast<unsigned>(threads), queue_bound, [this](std::unique_ptr<Job> job) {
+    // No job can finish before the thread-safe function below exists: none can be submitted.
+    auto done = [this](std::unique_ptr<Job> job) {
       Job *raw = job.release();
       if (tsfn_.NonBlockingCall(raw) != napi_ok) delete raw;  // the environment is shutting down
-    });
+    };
+    try {
+      pool_ = std::make_unique<HashPool>(static_cast<unsigned>(threads), static_cast<unsigned>(min_threads),
+                                         queue_bound, done);
+    } catch (const std::system_error &e) {
+      Napi::Error error = Napi::Error::New(
+          env, std::string("fastpbkdf2: could not start ") + std::to_string(static_cast<unsigned>(threads)) +
+                   " hashing threads: " + e.what());
+      error.Set("code", Napi::String::New(env, "ERR_FASTPBKDF2_THREAD_START"));
+      error.ThrowAsJavaScriptException();
+      return;
+    } catch (const std::bad_alloc &) {
+      ThrowOutOfMemory(env);
+      return;
+    }
+    link_ = new (std::nothrow) Link{this};
+    if (!link_) {
+      pool_.reset();
+      ThrowOutOfMemory(env);
+      return;
+    }
+    tsfn_ = Tsfn::New(env, "fastpbkdf2 pool", 0, 1, link_, &Pool::OnTsfnFinalized, static_cast<void *>(nullptr));
+    if (env.IsExceptionPending()) {  // the finalizer was not registered
+      pool_.reset();
+      delete link_;
+      link_ = nullptr;
+      return;
+    }
+    tsfn_.Unref(env);  // an idle pool must not keep the process alive
   }
 
   ~Pool() override {
@@ -138,25 +173,33 @@ class Pool : public Napi::ObjectWrap<Pool> {
       Napi::Error::New(env, "fastpbkdf2: pool is closed").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    auto job = std::make_unique<Job>();
+    std::unique_ptr<Job> job(new (std::nothrow) Job);
+    // Copy now: the caller may reuse its buffers as soon as this returns.
+    if (!job || !job->password.Assign(req.password.data, req.password.length) ||
+        !job->salt.Assign(req.salt.data, req.salt.length) || !job->key.Allocate(req.keylen)) {
+      return Napi::Number::New(env, kNoMemory);
+    }
     job->backend = env.GetInstanceData<AddonData>()->backend;
     job->digest = req.digest;
     job->iterations = req.iterations;
-    // Copy now: the caller may reuse its buffers as soon as this returns.
-    if (!job->password.Assign(req.password.data, req.password.length) ||
-        !job->salt.Assign(req.salt.data, req.salt.length) || !job->key.Assign(nullptr, req.keylen)) {
-      ThrowOutOfMemory(env);
-      return env.Undefined();
-    }
     job->id = next_id_++;
     const uint64_t id = job->id;
-    if (!pool_->Submit(std::move(job))) return Napi::Boolean::New(env, false);
-    callbacks_.emplace(id, Napi::Persistent(info[5].As<Napi::Function>()));
+    // Registered first: an empty key's job is handed back from Submit itself.
+    try {
+      callbacks_.emplace(id, Napi::Persistent(info[5].As<Napi::Function>()));
+    } catch (const std::bad_alloc &) {
+      return Napi::Number::New(env, kNoMemory);
+    }
+    const HashPool::Submitted submitted = pool_->Submit(std::move(job));
+    if (submitted != HashPool::Submitted::kAccepted) {
+      callbacks_.erase(id);
+      return Napi::Number::New(env, submitted == HashPool::Submitted::kQueueFull ? kQueueFull : kNoMemory);
+    }
     if (callbacks_.size() == 1) {  // busy: keep the process alive and this object from being collected
       tsfn_.Ref(env);
       Ref();
     }
-    return Napi::Boolean::New(env, true);
+    return Napi::Number::New(env, kSubmitted);
   }
 
   Napi::Value GetStats(const Napi::CallbackInfo &info) {
@@ -194,7 +237,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
     if (it == callbacks_.end()) return;
     Napi::FunctionReference callback = std::move(it->second);
     callbacks_.erase(it);
-    Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::Copy(env, job->key.data(), job->key.length());
+    Napi::Value key = TakeKey(env, job);
     owned.reset();  // wipes the key material before JavaScript runs
     if (callbacks_.empty()) {
       tsfn_.Unref(env);
@@ -207,6 +250,22 @@ class Pool : public Napi::ObjectWrap<Pool> {
       napi_fatal_exception(env, error.Value());
     }
   }
+
+  // The key as a Buffer: the job's memory itself when the runtime allows external buffers (no
+  // second copy of a large key), else a copy.
+  static Napi::Value TakeKey(Napi::Env env, Job *job) {
+    const size_t length = job->key.length();
+    napi_value buffer;
+    if (length > 0) {
+      uint8_t *data = job->key.data();
+      if (napi_create_external_buffer(env, length, data, FreeKey, nullptr, &buffer) == napi_ok) {
+        job->key.Release();
+        return Napi::Value(env, buffer);
+      }
+    }
+    return Napi::Buffer<uint8_t>::Copy(env, job->key.data(), length);
+  }
+  static void FreeKey(napi_env, void *data, void *) { std::free(data); }
 
   std::unique_ptr<HashPool> pool_;
   Tsfn tsfn_;
@@ -225,13 +284,20 @@ void Pool::Deliver(Napi::Env env, Napi::Function, Link *link, Job *job) {
   link->owner->Finished(env, job);
 }
 
+// pbkdf2Sync(password, salt, iterations, keylen, digest, key): fills `key`, a Uint8Array of keylen
+// bytes allocated by the caller (so a failed allocation is JavaScript's RangeError, as for any
+// Buffer, rather than V8's fatal out-of-memory).
 Napi::Value Pbkdf2Sync(const Napi::CallbackInfo &info) {
   Request req;
   if (!ReadRequest(info, &req)) return info.Env().Undefined();
-  Napi::Buffer<uint8_t> key = Napi::Buffer<uint8_t>::New(info.Env(), req.keylen);
+  Bytes key;
+  if (info.Length() < 6 || !ReadBytes(info[5], &key) || key.length != req.keylen) {
+    Napi::TypeError::New(info.Env(), "fastpbkdf2 native: bad output buffer").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
   fp_pbkdf2(info.Env().GetInstanceData<AddonData>()->backend, req.digest, req.password.data, req.password.length,
-            req.salt.data, req.salt.length, req.iterations, key.Data(), req.keylen);
-  return key;
+            req.salt.data, req.salt.length, req.iterations, const_cast<uint8_t *>(key.data), key.length);
+  return info.Env().Undefined();
 }
 
 Napi::Value Backends(const Napi::CallbackInfo &info) {

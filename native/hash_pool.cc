@@ -1,6 +1,6 @@
 #include "hash_pool.h"
 
-#include <algorithm>
+#include <new>
 
 namespace fastpbkdf2 {
 
@@ -17,17 +17,39 @@ void WipeBytes(void *p, size_t n) {
 
 Job::~Job() {
   WipeBytes(&hmac_keys, sizeof hmac_keys);
-  if (!chains.empty()) WipeBytes(chains.data(), chains.size() * sizeof(fp_chain));
+  for (size_t i = 0; i < slot_count; i++) WipeBytes(&slots[i].state, sizeof slots[i].state);
 }
 
-HashPool::HashPool(unsigned threads, size_t max_queue, std::function<void(std::unique_ptr<Job>)> done)
+HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue,
+                   std::function<void(std::unique_ptr<Job>)> done)
     : done_(std::move(done)), max_queue_(max_queue) {
   threads = std::max(1u, threads);
-  idle_threads_ = threads;  // each is idle until it takes a task
-  for (unsigned i = 0; i < threads; i++) threads_.emplace_back([this] { WorkerLoop(); });
+  min_threads = std::min(std::max(1u, min_threads), threads);
+  threads_.reserve(threads);
+  for (unsigned i = 0; i < threads; i++) {
+    try {
+      threads_.emplace_back([this] { WorkerLoop(); });
+    } catch (...) {  // std::system_error: the system has no more threads (or memory for stacks)
+      if (threads_.size() >= min_threads) break;
+      Stop();
+      throw;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  thread_count_ = threads_.size();
+  idle_threads_ = static_cast<unsigned>(thread_count_);
 }
 
 HashPool::~HashPool() {
+  Stop();
+  while (owned_) {
+    Job *job = owned_;
+    owned_ = job->next_owned;
+    delete job;
+  }
+}
+
+void HashPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -36,20 +58,45 @@ HashPool::~HashPool() {
   for (auto &t : threads_) t.join();
 }
 
-bool HashPool::Submit(std::unique_ptr<Job> job) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    // A call for which a thread is idle does not wait, so it does not count against the bound.
-    if (stats_.queued >= idle_threads_ && stats_.queued - idle_threads_ >= max_queue_) {
-      stats_.rejected++;
-      return false;
+HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
+  const size_t block_bytes = fp_digest_bytes(job->digest);
+  job->blocks = (job->key.length() + block_bytes - 1) / block_bytes;
+  // Enough slots for every thread's widest loop; more would only hold blocks that wait.
+  const size_t lanes = std::min<size_t>(FP_MAX_LANES, fp_chains_max(job->backend, job->digest));
+  job->slot_count = std::min(job->blocks, lanes * thread_count_);
+  if (job->slot_count > 0) {
+    job->slots.reset(new (std::nothrow) Chain[job->slot_count]);
+    if (!job->slots) {
+      job->slot_count = 0;
+      return Submitted::kNoMemory;
     }
-    stats_.queued++;
-    ready_.push_back(Task{job.get(), nullptr});
-    jobs_.push_back(std::move(job));
   }
+  for (size_t i = job->slot_count; i-- > 0;) {
+    job->slots[i].job = job.get();
+    job->slots[i].next = job->free_slots;
+    job->free_slots = &job->slots[i];
+  }
+  job->free_count = job->slot_count;
+
+  std::unique_lock<std::mutex> lock(mutex_);
+  // A call for which a thread is idle does not wait, so it does not count against the bound.
+  if (stats_.queued >= idle_threads_ && stats_.queued - idle_threads_ >= max_queue_) {
+    stats_.rejected++;
+    return Submitted::kQueueFull;
+  }
+  Job *raw = job.release();
+  Own(raw);
+  if (raw->blocks == 0) {  // keylen 0: nothing to hash
+    raw->started = true;
+    stats_.running++;
+    Finish(raw, lock);
+    return Submitted::kAccepted;
+  }
+  stats_.queued++;
+  Enqueue(raw);
+  lock.unlock();
   wake_.notify_one();
-  return true;
+  return Submitted::kAccepted;
 }
 
 PoolStats HashPool::Stats() {
@@ -57,64 +104,48 @@ PoolStats HashPool::Stats() {
   return stats_;
 }
 
-void HashPool::SetUp(Job *job) {
-  const size_t block_bytes = fp_digest_bytes(job->digest);
-  const size_t blocks = (job->key.length() + block_bytes - 1) / block_bytes;
-  fp_hmac_keys_init(job->digest, &job->hmac_keys, job->password.data(), job->password.length());
-  job->chains.resize(blocks);
-  for (size_t i = 0; i < blocks; i++) {
-    fp_chain_start(&job->chains[i], job->digest, &job->hmac_keys, job->salt.data(), job->salt.length(),
-                   static_cast<uint32_t>(i + 1), job->iterations);
-  }
-  job->chains_left = blocks;
-  job->password.Reset();
-  job->salt.Reset();
+void HashPool::Own(Job *job) {
+  job->next_owned = owned_;
+  if (owned_) owned_->prev_owned = job;
+  owned_ = job;
 }
 
-size_t HashPool::Blocks(const Job *job) {
-  const size_t block_bytes = fp_digest_bytes(job->digest);
-  return (job->key.length() + block_bytes - 1) / block_bytes;
+void HashPool::Disown(Job *job) {
+  (job->prev_owned ? job->prev_owned->next_owned : owned_) = job->next_owned;
+  if (job->next_owned) job->next_owned->prev_owned = job->prev_owned;
 }
 
-// Fills one step's work with chains of the same digest and backend as the first task: chains that
-// are waiting, then jobs not yet started (to be set up by this thread), up to what the backend's
-// widest loop takes -- but no more than this thread's fair share of all such chains, waiting or in
-// other threads' steps: several chains on one core beat one, but not one on each core.
-void HashPool::Gather(const Task &first, std::vector<Task> *group, std::vector<Job *> *starting) {
-  auto same_kind = [&first](const Task &t) {
-    return t.job->digest == first.job->digest && t.job->backend == first.job->backend;
-  };
-  size_t available = group->size() + (starting->empty() ? 0 : Blocks(first.job));
-  for (const Task &t : ready_)
-    if (same_kind(t)) available += t.chain ? 1 : Blocks(t.job);
-  const size_t all = available + chains_in_steps_[first.job->digest], threads = threads_.size();
-  const size_t fair_share = std::max<size_t>(1, (all + threads - 1) / threads);
-  size_t want = std::min<size_t>({fp_chains_max(first.job->backend, first.job->digest), available, fair_share});
-  size_t planned = group->size() + (starting->empty() ? 0 : Blocks(first.job));  // chains in this step
-  for (auto it = ready_.begin(); it != ready_.end() && planned < want;) {
-    if (it->chain && same_kind(*it)) {
-      group->push_back(*it);
-      planned++;
-      it = ready_.erase(it);
-    } else {
-      ++it;
+bool HashPool::HasWork() const {
+  for (const Queue &q : queues_)
+    if (q.waiting > 0) return true;
+  return false;
+}
+
+// Digests take turns, so a flood of one never holds up another.
+int HashPool::PickDigest() {
+  for (int i = 0; i < FP_DIGEST_COUNT; i++) {
+    const int d = (next_digest_ + i) % FP_DIGEST_COUNT;
+    if (queues_[d].waiting > 0) {
+      next_digest_ = (d + 1) % FP_DIGEST_COUNT;
+      return d;
     }
   }
-  for (auto it = ready_.begin(); it != ready_.end() && planned < want;) {
-    if (!it->chain && same_kind(*it) && Blocks(it->job) > 0) {
-      starting->push_back(it->job);
-      planned += Blocks(it->job);
-      it = ready_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  return -1;
+}
+
+// A job being set up belongs to the thread doing it; other jobs queue while they have blocks to start.
+void HashPool::Enqueue(Job *job) {
+  if (job->in_queue || (job->started && !job->set_up) || job->Startable() == 0) return;
+  Queue &q = queues_[job->digest];
+  q.jobs.PushBack(job);
+  job->in_queue = true;
+  q.waiting += job->Startable();
 }
 
 void HashPool::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+    wake_.wait(lock, [this] { return stopping_ || HasWork(); });
     if (stopping_) return;
     idle_threads_--;
     RunStep(lock);
@@ -122,82 +153,118 @@ void HashPool::WorkerLoop() {
   }
 }
 
-// Takes the next task and what can run with it, and runs one step. Called with the lock held.
+// Takes chains of one digest and backend -- those waiting first, then new blocks from jobs in turn
+// -- up to what the backend's widest loop takes, but no more than this thread's fair share of all
+// such chains, waiting or in other threads' steps: several chains on one core beat one, but not
+// one on each core. Runs them one step. Called with the lock held.
 void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
-  const Task first = ready_.front();
-  ready_.pop_front();
-  std::vector<Task> group;
-  std::vector<Job *> starting;
-  if (first.chain)
-    group.push_back(first);
-  else
-    starting.push_back(first.job);
-  Gather(first, &group, &starting);
-  if (!starting.empty()) Start(starting, &group, lock);
-  if (group.empty()) return;
+  const int digest_index = PickDigest();
+  Queue &q = queues_[digest_index];
+  const fp_digest digest = static_cast<fp_digest>(digest_index);
+  const fp_backend *backend = q.chains.head ? q.chains.head->job->backend : q.jobs.head->backend;
+  const size_t fair_share = std::max<size_t>(1, (q.waiting + q.in_steps + thread_count_ - 1) / thread_count_);
+  const size_t want = std::min<size_t>({FP_MAX_LANES, fp_chains_max(backend, digest), q.waiting, fair_share});
 
-  if (group.size() > 1) stats_.paired_steps++;
-  fp_chain *chains[FP_MAX_LANES];
-  for (size_t i = 0; i < group.size(); i++) chains[i] = group[i].chain;
-  // group[0], not first: a keylen-0 first job is already finished and freed by Start.
-  const fp_digest digest = group[0].job->digest;
-  chains_in_steps_[digest] += group.size();
-  lock.unlock();
-  fp_chains_advance(group[0].job->backend, chains, static_cast<unsigned>(group.size()), kStepIterations);
-  lock.lock();
-  chains_in_steps_[digest] -= group.size();
-  // In reverse, so unfinished chains go back to the front in their original order.
-  for (size_t i = group.size(); i-- > 0;) AfterStep(group[i], lock);
-  if (!ready_.empty()) wake_.notify_one();
-}
-
-// Sets up new jobs outside the lock, then adds their chains to this step's group as far as it
-// has room; the rest wait at the front of the queue, in order.
-void HashPool::Start(const std::vector<Job *> &jobs, std::vector<Task> *group, std::unique_lock<std::mutex> &lock) {
-  stats_.queued -= jobs.size();
-  stats_.running += jobs.size();
-  lock.unlock();
-  for (Job *job : jobs) SetUp(job);
-  lock.lock();
-  const size_t room = std::min<size_t>(FP_MAX_LANES, fp_chains_max(jobs[0]->backend, jobs[0]->digest));
-  std::vector<Task> overflow, done;
-  for (Job *job : jobs) {
-    if (job->chains.empty()) {  // keylen 0
-      Finish(job, lock);
-      continue;
+  Chain *group[FP_MAX_LANES];
+  Job *new_jobs[FP_MAX_LANES];
+  size_t n = 0, new_count = 0;
+  while (n < want && q.chains.head && q.chains.head->job->backend == backend) {
+    group[n++] = q.chains.PopFront();
+    q.waiting--;
+  }
+  while (n < want && q.jobs.head && q.jobs.head->backend == backend) {
+    Job *job = q.jobs.PopFront();
+    job->in_queue = false;
+    q.waiting -= job->Startable();
+    if (!job->started) {
+      job->started = true;
+      stats_.queued--;
+      stats_.running++;
+      new_jobs[new_count++] = job;
     }
-    for (fp_chain &chain : job->chains) {
-      // One iteration is all done by SetUp; such a chain would only hold the others back.
-      std::vector<Task> &to = chain.remaining == 0 ? done : group->size() < room ? *group : overflow;
-      to.push_back(Task{job, &chain});
+    for (size_t take = std::min(want - n, job->Startable()); take > 0; take--) {
+      Chain *chain = job->free_slots;
+      job->free_slots = chain->next;
+      job->free_count--;
+      chain->block = static_cast<uint32_t>(++job->next_block);
+      chain->fresh = true;
+      group[n++] = chain;
+    }
+    Enqueue(job);  // to the back: the next step serves the next job
+  }
+  q.in_steps += n;
+  if (HasWork()) wake_.notify_one();
+  lock.unlock();
+
+  for (size_t i = 0; i < new_count; i++) {
+    Job *job = new_jobs[i];
+    fp_hmac_keys_init(digest, &job->hmac_keys, job->password.data(), job->password.length());
+    job->password.Reset();
+  }
+  fp_chain *advancing[FP_MAX_LANES];
+  size_t advancing_count = 0;
+  for (size_t i = 0; i < n; i++) {
+    Chain *chain = group[i];
+    const Job *job = chain->job;
+    if (chain->fresh) {  // computes U_1: a one-iteration chain is then done
+      fp_chain_start(&chain->state, digest, &job->hmac_keys, job->salt.data(), job->salt.length(), chain->block,
+                     job->iterations);
+      chain->fresh = false;
+    }
+    if (chain->state.remaining > 0) advancing[advancing_count++] = &chain->state;
+  }
+  if (advancing_count > 0)
+    fp_chains_advance(backend, advancing, static_cast<unsigned>(advancing_count), kStepIterations);
+  const size_t block_bytes = fp_digest_bytes(digest);
+  for (size_t i = 0; i < n; i++) {
+    const Chain *chain = group[i];
+    if (chain->state.remaining > 0) continue;
+    const SecretBuffer &key = chain->job->key;
+    const size_t offset = (chain->block - 1) * block_bytes;
+    fp_chain_output(&chain->state, key.data() + offset, std::min(block_bytes, key.length() - offset));
+  }
+
+  lock.lock();
+  q.in_steps -= n;
+  if (advancing_count > 1) stats_.paired_steps++;
+  for (size_t i = 0; i < new_count; i++) {
+    new_jobs[i]->set_up = true;
+    Enqueue(new_jobs[i]);
+  }
+  // In reverse, so unfinished chains go back to the front in their original order.
+  for (size_t i = n; i-- > 0;) {
+    if (group[i]->state.remaining > 0) {
+      q.chains.PushFront(group[i]);
+      q.waiting++;
+    } else {
+      Release(group[i], lock);
     }
   }
-  for (auto it = overflow.rbegin(); it != overflow.rend(); ++it) ready_.push_front(*it);
-  if (!overflow.empty()) wake_.notify_all();
-  for (const Task &task : done) AfterStep(task, lock);
+  if (HasWork()) wake_.notify_one();
 }
 
-void HashPool::AfterStep(const Task &task, std::unique_lock<std::mutex> &lock) {
-  if (task.chain->remaining > 0) {
-    ready_.push_front(task);
-  } else if (--task.job->chains_left == 0) {
-    Finish(task.job, lock);
+// A finished block's slot goes back to its job, which may then start another block.
+void HashPool::Release(Chain *chain, std::unique_lock<std::mutex> &lock) {
+  Job *job = chain->job;
+  const size_t startable_before = job->Startable();
+  chain->next = job->free_slots;
+  job->free_slots = chain;
+  job->free_count++;
+  if (++job->blocks_done == job->blocks) {
+    Finish(job, lock);
+  } else if (job->in_queue) {
+    queues_[job->digest].waiting += job->Startable() - startable_before;
+  } else {
+    Enqueue(job);
   }
 }
 
 void HashPool::Finish(Job *job, std::unique_lock<std::mutex> &lock) {
-  auto owned = std::find_if(jobs_.begin(), jobs_.end(), [job](const std::unique_ptr<Job> &j) { return j.get() == job; });
-  std::unique_ptr<Job> finished = std::move(*owned);
-  jobs_.erase(owned);
+  Disown(job);
   stats_.running--;
   stats_.completed++;
   lock.unlock();
-  const size_t block_bytes = fp_digest_bytes(job->digest);
-  for (size_t i = 0; i < job->chains.size(); i++) {
-    const size_t offset = i * block_bytes;
-    fp_chain_output(&job->chains[i], job->key.data() + offset, std::min(block_bytes, job->key.length() - offset));
-  }
-  done_(std::move(finished));
+  done_(std::unique_ptr<Job>(job));
   lock.lock();
 }
 

@@ -2,12 +2,17 @@
 // jobs in short steps and groups waiting chains of the same digest into the backend's two-lane or
 // SIMD-lane loops when there are more chains than idle threads. Pure C++: addon.cc connects it to
 // JavaScript.
+//
+// A job's output blocks are started from a cursor, a few at a time, into a small fixed set of chain
+// slots (enough to fill every thread's widest loop), and each finished block is written straight
+// into the key: a job needs its key plus a constant, however long the key. Hashing threads never
+// allocate, so nothing on them can fail.
 #ifndef FASTPBKDF2_HASH_POOL_H
 #define FASTPBKDF2_HASH_POOL_H
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,57 +32,111 @@ struct PoolStats {
   uint64_t paired_steps = 0;  // steps that ran several chains together (two-lane or wide loops)
 };
 
+struct Job;
+
+// One output block being computed: a slot of its job, reused for the job's later blocks.
+struct Chain {
+  fp_chain state;
+  Job *job = nullptr;
+  Chain *next = nullptr;  // in the digest's list of chains waiting for a step, or the job's free slots
+  uint32_t block = 0;     // 1-based block index
+  bool fresh = false;     // reserved for a step, not started yet
+};
+
 struct Job {
+  // Set by the caller before Submit.
   const fp_backend *backend = nullptr;
   fp_digest digest = FP_SHA256;
   uint32_t iterations = 1;
-  SecretBuffer password, salt;  // wiped once the chains are set up
-  SecretBuffer key;             // the derived key, filled when the job finishes
-  fp_hmac_keys hmac_keys;       // wiped when the job finishes
-  std::vector<fp_chain> chains; // one per output block
-  size_t chains_left = 0;
-  uint64_t id = 0;              // the binding's handle for the job's callback
+  SecretBuffer password;  // wiped once the HMAC keys are set up
+  SecretBuffer salt;
+  SecretBuffer key;       // the derived key, complete when the job is handed back
+  uint64_t id = 0;        // the binding's handle for the job's callback
   ~Job();
+
+  // The pool's bookkeeping, under its lock.
+  fp_hmac_keys hmac_keys;
+  std::unique_ptr<Chain[]> slots;
+  size_t slot_count = 0;
+  Chain *free_slots = nullptr;
+  size_t free_count = 0;
+  size_t blocks = 0, next_block = 0, blocks_done = 0;  // next_block: blocks started so far
+  bool set_up = false;    // HMAC keys ready; until then one thread owns the job
+  bool started = false;   // counted as running rather than queued
+  bool in_queue = false;  // in its digest's queue of jobs with blocks to start
+  Job *next_queued = nullptr;
+  Job *prev_owned = nullptr, *next_owned = nullptr;  // every job the pool holds
+  // Blocks that could be started now.
+  size_t Startable() const { return std::min(blocks - next_block, free_count); }
 };
 
 class HashPool {
  public:
-  // `done` runs on a pool thread when a job has finished; it takes ownership of the job.
-  HashPool(unsigned threads, size_t max_queue, std::function<void(std::unique_ptr<Job>)> done);
+  enum class Submitted { kAccepted, kQueueFull, kNoMemory };
+
+  // `done` runs on a pool thread (or in Submit for an empty key) when a job has finished; it takes
+  // ownership of the job. Starts `threads` threads, or as many as the system allows if that is at
+  // least `min_threads`; otherwise throws what std::thread threw, after joining those started.
+  HashPool(unsigned threads, unsigned min_threads, size_t max_queue, std::function<void(std::unique_ptr<Job>)> done);
   ~HashPool();  // stops: threads finish their current step and exit; unfinished jobs are dropped
   HashPool(const HashPool &) = delete;
   HashPool &operator=(const HashPool &) = delete;
 
-  // Queues a job; false (and the job is destroyed) when max_queue jobs are already waiting.
-  bool Submit(std::unique_ptr<Job> job);
+  // Queues a job; on refusal the job is destroyed. Never throws.
+  Submitted Submit(std::unique_ptr<Job> job);
   PoolStats Stats();
-  unsigned threads() const { return static_cast<unsigned>(threads_.size()); }
+  unsigned threads() const { return static_cast<unsigned>(thread_count_); }
 
  private:
-  // A unit of work: set a job up (chain == nullptr), or run one of its chains.
-  struct Task {
-    Job *job;
-    fp_chain *chain;
+  // Singly linked FIFO lists threaded through the items themselves: no allocation under the lock.
+  template <typename T, T *T::*Next>
+  struct List {
+    T *head = nullptr, *tail = nullptr;
+    void PushBack(T *item) {
+      item->*Next = nullptr;
+      (tail ? tail->*Next : head) = item;
+      tail = item;
+    }
+    void PushFront(T *item) {
+      item->*Next = head;
+      head = item;
+      if (!tail) tail = item;
+    }
+    T *PopFront() {
+      T *item = head;
+      head = item->*Next;
+      if (!head) tail = nullptr;
+      return item;
+    }
   };
+  struct Queue {
+    List<Chain, &Chain::next> chains;  // started, waiting for their next step
+    List<Job, &Job::next_queued> jobs;  // with blocks to start, taken in turn
+    size_t waiting = 0;  // chains that a step could take: waiting ones plus startable blocks
+    size_t in_steps = 0;  // chains being advanced right now
+  };
+
   void WorkerLoop();
   void RunStep(std::unique_lock<std::mutex> &lock);
-  // These are called with the lock held; they release it around hashing and callbacks.
-  void Start(const std::vector<Job *> &jobs, std::vector<Task> *group, std::unique_lock<std::mutex> &lock);
-  void AfterStep(const Task &task, std::unique_lock<std::mutex> &lock);
+  int PickDigest();
+  void Enqueue(Job *job);  // if it has blocks to start and is not queued yet
+  void Release(Chain *chain, std::unique_lock<std::mutex> &lock);
   void Finish(Job *job, std::unique_lock<std::mutex> &lock);
-  void SetUp(Job *job);  // HMAC keys and U_1 of every block; called without the lock
-  void Gather(const Task &first, std::vector<Task> *group, std::vector<Job *> *starting);
-  static size_t Blocks(const Job *job);  // output blocks, i.e. chains, of a job
+  void Stop();
+  bool HasWork() const;
+  void Own(Job *job);
+  void Disown(Job *job);
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Task> ready_;
-  std::vector<std::unique_ptr<Job>> jobs_;  // owned while in the pool
+  Queue queues_[FP_DIGEST_COUNT];
+  int next_digest_ = 0;  // digests take turns
+  Job *owned_ = nullptr;
   std::vector<std::thread> threads_;
+  size_t thread_count_ = 0;  // threads_.size() once all are started
   std::function<void(std::unique_ptr<Job>)> done_;
   size_t max_queue_;
   unsigned idle_threads_ = 0;
-  size_t chains_in_steps_[FP_DIGEST_COUNT] = {0, 0, 0};  // chains being advanced right now, per digest
   bool stopping_ = false;
   PoolStats stats_;
 };

@@ -16,18 +16,29 @@ class SecretBuffer {
   SecretBuffer &operator=(const SecretBuffer &) = delete;
   ~SecretBuffer() { Reset(); }
 
-  // Copies n bytes (or zero-fills when src is null). False if memory could not be had.
+  // Copies n bytes. False if memory could not be had.
   bool Assign(const uint8_t *src, size_t n) {
+    if (!Allocate(n)) return false;
+    if (n > 0) std::memcpy(data_, src, n);
+    return true;
+  }
+
+  // n bytes left uninitialised (they are all written before being read). False if memory could not be had.
+  bool Allocate(size_t n) {
     Reset();
     if (n == 0) return true;
     data_ = static_cast<uint8_t *>(std::malloc(n));
     if (!data_) return false;
-    if (src)
-      std::memcpy(data_, src, n);
-    else
-      std::memset(data_, 0, n);
     length_ = n;
     return true;
+  }
+
+  // Hands the bytes over (to be freed with std::free) without wiping them.
+  uint8_t *Release() {
+    uint8_t *data = data_;
+    data_ = nullptr;
+    length_ = 0;
+    return data;
   }
 
   void Reset() {

@@ -3,16 +3,26 @@
 import * as path from 'node:path';
 
 export interface NativeAddon {
-  pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number): Buffer;
-  Pool: new (threads: number, maxQueue: number) => NativePool;
+  /** Fills `key` (keylen bytes). */
+  pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number, key: Uint8Array): void;
+  /** Starts `threads` threads, or as many as the system allows if at least minThreads; else throws (ERR_FASTPBKDF2_THREAD_START). */
+  Pool: new (threads: number, maxQueue: number, minThreads: number) => NativePool;
   backends(): string[];
   backend(): string;
   setBackend(name: string): boolean;
 }
 
+/** NativePool.submit's answer. */
+export const enum Submitted {
+  Accepted = 0,
+  /** maxQueue calls are already waiting: the call is not queued. */
+  QueueFull = 1,
+  /** The call's copies or its key could not be allocated. */
+  NoMemory = 2,
+}
+
 /** fastpbkdf2's own hashing threads (native/hash_pool.h). */
 export interface NativePool {
-  /** False when maxQueue calls are already waiting (the call is not queued). */
   submit(
     password: Uint8Array,
     salt: Uint8Array,
@@ -20,7 +30,7 @@ export interface NativePool {
     keylen: number,
     digest: number,
     done: (err: null, key: Buffer) => void,
-  ): boolean;
+  ): Submitted;
   stats(): { threads: number; queued: number; running: number; completed: number; rejected: number; pairedSteps: number };
   close(): void;
 }

@@ -10,7 +10,10 @@ import { defaultPool } from './pool';
 export const pbkdf2Sync: typeof crypto.pbkdf2Sync = function pbkdf2Sync(password, salt, iterations, keylen, digest) {
   const call = nativeCall(password, salt, iterations, keylen, digest);
   if (!call || !addon) return nodePbkdf2Sync(password, salt, iterations, keylen, digest);
-  return addon.pbkdf2Sync(call.password, call.salt, call.iterations, call.keylen, call.digest) as NonSharedBuffer;
+  // Allocated here, so that a key too large for memory is node's RangeError, as for any Buffer.
+  const key = Buffer.allocUnsafeSlow(call.keylen);
+  addon.pbkdf2Sync(call.password, call.salt, call.iterations, call.keylen, call.digest, key);
+  return key;
 };
 
 export const pbkdf2: typeof crypto.pbkdf2 = function pbkdf2(password, salt, iterations, keylen, digest, callback) {
@@ -20,7 +23,14 @@ export const pbkdf2: typeof crypto.pbkdf2 = function pbkdf2(password, salt, iter
     return;
   }
   // The default pool has no queue bound, like node: nothing is ever rejected here.
-  defaultPool().submitNative(call, callback);
+  let pool;
+  try {
+    pool = defaultPool();
+  } catch (err) {
+    process.nextTick(callback, err); // not a single hashing thread could start
+    return;
+  }
+  pool.submitNative(call, callback);
 };
 
 (pbkdf2 as unknown as Record<symbol, unknown>)[kNodeOriginal] = nodePbkdf2;

@@ -5,7 +5,7 @@ import type * as crypto from 'node:crypto';
 import * as os from 'node:os';
 
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
-import { addon, type NativePool } from './native';
+import { addon, type NativePool, Submitted } from './native';
 
 export interface PoolOptions {
   /** Hashing threads; default: the number of CPUs (os.availableParallelism()). */
@@ -38,6 +38,11 @@ export class PoolOverloadedError extends Error {
   }
 }
 
+/** node's error for memory its C++ layer could not allocate (here: a call's copies or its key). */
+function allocationFailed(): Error {
+  return Object.assign(new Error('Failed to allocate memory'), { code: 'ERR_MEMORY_ALLOCATION_FAILED' });
+}
+
 function checkOptions(options: PoolOptions): { threads: number; maxQueue: number } {
   const threads = options.threads ?? (os.availableParallelism?.() ?? os.cpus().length);
   const maxQueue = options.maxQueue ?? Infinity;
@@ -58,11 +63,13 @@ class Pool {
   #fallback = { pending: 0, completed: 0, rejected: 0 };
   #closed = false;
 
-  constructor(options: PoolOptions) {
+  /** Throws ERR_FASTPBKDF2_THREAD_START when fewer than minThreads threads (default: all) can start. */
+  constructor(options: PoolOptions, minThreads?: number) {
     const { threads, maxQueue } = checkOptions(options);
     this.#maxQueue = maxQueue;
     this.#threads = threads;
-    this.#native = addon ? new addon.Pool(threads, maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue) : undefined;
+    const bound = maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue;
+    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads) : undefined;
   }
 
   /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the queue is full. */
@@ -113,10 +120,11 @@ class Pool {
   /** Runs a call already checked by nativeCall() (used by the drop-in pbkdf2 too). */
   submitNative(call: NativeCall, callback: Callback): void {
     const native = this.#native!;
-    const accepted = native.submit(call.password, call.salt, call.iterations, call.keylen, call.digest, (err, key) =>
+    const submitted = native.submit(call.password, call.salt, call.iterations, call.keylen, call.digest, (err, key) =>
       callback(err, key as NonSharedBuffer),
     );
-    if (!accepted) process.nextTick(callback, new PoolOverloadedError(this.#maxQueue));
+    if (submitted === Submitted.QueueFull) process.nextTick(callback, new PoolOverloadedError(this.#maxQueue));
+    else if (submitted === Submitted.NoMemory) process.nextTick(callback, allocationFailed());
   }
 
   stats(): PoolStats {
@@ -144,9 +152,13 @@ export function createPool(options: PoolOptions = {}): HashPool {
 let sharedPool: Pool | undefined;
 let sharedOptions: PoolOptions = {};
 
-/** The pool behind the drop-in pbkdf2 (no queue bound, like node); created on first use. */
+/**
+ * The pool behind the drop-in pbkdf2 (no queue bound, like node); created on first use, with fewer
+ * threads if the system cannot start them all. Throws if it cannot start even one (the next call
+ * tries again).
+ */
 export function defaultPool(): Pool {
-  sharedPool ??= new Pool({ threads: envThreads(), ...sharedOptions, maxQueue: Infinity });
+  sharedPool ??= new Pool({ threads: envThreads(), ...sharedOptions, maxQueue: Infinity }, 1);
   return sharedPool;
 }
 
