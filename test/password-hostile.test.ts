@@ -11,6 +11,7 @@ import {
   needsRehash,
   verify,
   verifySync,
+  type HashOptions,
   type KeycloakCredential,
 } from '../src/password/index';
 
@@ -198,7 +199,7 @@ describe('object arguments are read once', () => {
 
     const salt = counted([Buffer.alloc(16, 1), Buffer.alloc(8, 2)]);
     const saltLength = counted([undefined, 16]);
-    const hashOptions = Object.defineProperties({ format: 'phc', iterations: 1 }, { salt: { get: salt.get }, saltLength: { get: saltLength.get } });
+    const hashOptions = Object.defineProperties<HashOptions>({ format: 'phc', iterations: 1 }, { salt: { get: salt.get }, saltLength: { get: saltLength.get } });
     expect(identify(hashSync(password, hashOptions)).saltLength).toBe(16);
     expect([salt.reads(), saltLength.reads()]).toEqual([1, 1]);
   });
