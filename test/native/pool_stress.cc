@@ -1,0 +1,136 @@
+// Stress driver for native/hash_pool.cc without node, for ASan/UBSan and TSan (npm run
+// test:sanitize): several threads submit jobs of mixed digests, backends, iterations and key
+// lengths (empty, one block, many blocks) to one pool; every finished key is checked against the
+// portable backend's fp_pbkdf2; some rounds wait for every job, others destroy the pool mid-flight.
+// Usage: pool_stress [rounds]. Last line: "N keys checked, M wrong, K dropped"; exit 1 on any error.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "hash_pool.h"
+
+using fastpbkdf2::HashPool;
+using fastpbkdf2::Job;
+
+namespace {
+
+std::vector<const fp_backend *> backends;  // every one this CPU can run
+const fp_backend *portable;                // the reference: last in fp_backends()
+
+// A job's arguments follow from its id, so the checker can recompute them.
+struct Params {
+  fp_digest digest;
+  const fp_backend *backend;
+  uint32_t iterations;
+  size_t keylen;
+  std::string password, salt;
+};
+
+Params MakeParams(uint64_t id) {
+  std::mt19937_64 rng(id * 0x9E3779B97F4A7C15ull);
+  Params p;
+  p.digest = static_cast<fp_digest>(rng() % FP_DIGEST_COUNT);
+  p.backend = backends[rng() % backends.size()];
+  const uint32_t kinds[] = {1, 2, 3, 17, 1000};
+  p.iterations = kinds[rng() % 5];
+  switch (rng() % 8) {
+    case 0: p.keylen = 0; break;
+    case 1: p.keylen = 1 + rng() % 64; p.iterations = 20000; break;  // more than one step per chain
+    case 2: p.keylen = 5000 + rng() % 20000; p.iterations = 1 + rng() % 3; break;  // hundreds of blocks
+    default: p.keylen = 1 + rng() % 300; break;
+  }
+  p.password.resize(rng() % 200);  // longer than a block sometimes: hashed first
+  p.salt.resize(rng() % 100);
+  for (char &c : p.password) c = static_cast<char>(rng());
+  for (char &c : p.salt) c = static_cast<char>(rng());
+  return p;
+}
+
+std::atomic<uint64_t> checked{0}, wrong{0}, done_in_round{0};
+std::atomic<bool> failed{false};
+
+void CheckKey(std::unique_ptr<Job> job) {
+  const Params p = MakeParams(job->id);
+  std::vector<uint8_t> expected(p.keylen + 1);
+  fp_pbkdf2(portable, p.digest, reinterpret_cast<const uint8_t *>(p.password.data()), p.password.size(),
+            reinterpret_cast<const uint8_t *>(p.salt.data()), p.salt.size(), p.iterations, expected.data(), p.keylen);
+  if (job->key.length() != p.keylen || (p.keylen && memcmp(job->key.data(), expected.data(), p.keylen) != 0)) {
+    fprintf(stderr, "job %llu: wrong key (digest %d, backend %s, %u iterations, keylen %zu)\n",
+            static_cast<unsigned long long>(job->id), p.digest, p.backend->name, p.iterations, p.keylen);
+    wrong++;
+  }
+  checked++;
+  done_in_round++;
+}
+
+std::unique_ptr<Job> NewJob(uint64_t id) {
+  const Params p = MakeParams(id);
+  auto job = std::make_unique<Job>();
+  job->id = id;
+  job->digest = p.digest;
+  job->backend = p.backend;
+  job->iterations = p.iterations;
+  if (!job->password.Assign(reinterpret_cast<const uint8_t *>(p.password.data()), p.password.size()) ||
+      !job->salt.Assign(reinterpret_cast<const uint8_t *>(p.salt.data()), p.salt.size()) ||
+      !job->key.Allocate(p.keylen)) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  return job;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const int rounds = argc > 1 ? atoi(argv[1]) : 12;
+  for (const fp_backend *const *b = fp_backends(); *b; b++) {
+    if ((*b)->available()) backends.push_back(*b);
+    portable = *b;
+  }
+  uint64_t next_id = 1, dropped = 0;
+  for (int round = 0; round < rounds; round++) {
+    const unsigned threads = 1 + round % 4;
+    const bool wait_for_all = round % 2 == 0;
+    const size_t max_queue = round % 3 == 0 ? 8 : SIZE_MAX;
+    const int submitters = 3, per_submitter = 40;
+    done_in_round = 0;
+    std::atomic<uint64_t> accepted{0};
+    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, CheckKey);
+    std::vector<std::thread> workers;
+    for (int s = 0; s < submitters; s++) {
+      const uint64_t first = next_id + static_cast<uint64_t>(s) * per_submitter;
+      workers.emplace_back([&, first] {
+        for (uint64_t id = first; id < first + per_submitter; id++) {
+          switch (pool->Submit(NewJob(id))) {
+            case HashPool::Submitted::kAccepted: accepted++; break;
+            case HashPool::Submitted::kQueueFull: std::this_thread::yield(); break;
+            case HashPool::Submitted::kNoMemory: fprintf(stderr, "kNoMemory\n"); failed = true; break;
+          }
+        }
+      });
+    }
+    for (auto &w : workers) w.join();
+    next_id += static_cast<uint64_t>(submitters) * per_submitter;
+    if (wait_for_all) {
+      while (done_in_round < accepted) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      const fastpbkdf2::PoolStats stats = pool->Stats();
+      if (stats.completed != accepted || stats.queued != 0 || stats.running != 0) {
+        fprintf(stderr, "round %d: stats do not add up\n", round);
+        failed = true;
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
+    }
+    pool.reset();  // mid-flight in the other rounds: unfinished jobs are dropped (and freed)
+    dropped += accepted - done_in_round;
+  }
+  printf("%llu keys checked, %llu wrong, %llu dropped\n", static_cast<unsigned long long>(checked.load()),
+         static_cast<unsigned long long>(wrong.load()), static_cast<unsigned long long>(dropped));
+  return failed || wrong > 0 || checked == 0 ? 1 : 0;
+}
