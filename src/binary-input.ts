@@ -9,12 +9,13 @@ export type BinaryLike = string | ArrayBufferLike | NodeJS.ArrayBufferView;
 
 const { isAnyArrayBuffer, isDataView, isSharedArrayBuffer } = types;
 const { isView } = ArrayBuffer;
+const { apply } = Reflect;
 
 /** The engine's getter `name` of `proto`, callable on any receiver. */
 function intrinsicGetter<T>(proto: object, name: string): (self: unknown) => T {
   const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
   if (!get) throw new Error(`fastpbkdf2: no intrinsic getter ${name}`);
-  return (self) => Reflect.apply(get, self, []) as T;
+  return (self) => apply(get, self, []) as T;
 }
 
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;

@@ -322,5 +322,5 @@ describe(`stored hashes mutated (seed ${seed})`, () => {
       }),
       fcParams(seed, numRuns),
     );
-  });
+  }, 120_000 + numRuns * 20);
 });
