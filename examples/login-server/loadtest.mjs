@@ -1,7 +1,7 @@
 // Load test of the login server with each hashing backend (npm run loadtest in the repository root).
 //
 //   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 2,4,8,16,32,64,256@1]
-//        [--backends node,fastpbkdf2] [--max-queue 64] [--threads N] [--nice N] [--wait-quiet 120]
+//        [--backends node,fastpbkdf2,remote,remote-1-down] [--max-queue 64] [--threads N] [--nice N] [--wait-quiet 120]
 //        [--out results/x.json]
 //
 // For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
@@ -14,6 +14,7 @@
 // reports how much CPU other processes used during each stage.
 // All traffic goes to 127.0.0.1; every phase is bounded in time.
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -179,9 +180,40 @@ async function machineInfo(fast) {
 // ---------------------------------------------------------------------------------------------
 // server process
 
-function startServer(backend, opts) {
+// Backends remote and remote-1-down: the login server hashes through fastpbkdf2/remote on two
+// instances of fastpbkdf2/service (the package's bin, `fastpbkdf2 serve`), each with the threads a
+// local pool would get; for remote-1-down the first is killed before the server starts, so every
+// stage runs with one instance down (its calls fail over to the other). The hashing then happens in
+// the instances: "server CPU" is the login server's alone, and the instances' counts as "other CPU".
+const SERVICE_BIN = path.join(HERE, '..', '..', 'dist', 'service', 'cli.js');
+
+function startInstance(secret, threads) {
+  const args = [SERVICE_BIN, 'serve', '--port', '0', '--max-queue', '256', ...(threads ? ['--threads', String(threads)] : [])];
+  const child = spawn(process.execPath, args, { env: { ...process.env, FASTPBKDF2_SERVICE_SECRET: secret }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: String(opts.maxQueue) };
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`service instance exited with ${code}`)));
+  });
+}
+
+async function startServer(backend, opts) {
+  if (backend !== 'remote' && backend !== 'remote-1-down') return startLoginServer(backend, opts, {});
+  const secret = crypto.randomBytes(32).toString('hex');
+  const instances = await Promise.all([0, 1].map(() => startInstance(secret, opts.threads)));
+  if (backend === 'remote-1-down') await stopServer(instances[0]);
+  const env = { REMOTE_ENDPOINTS: instances.map((i) => i.url).join(','), FASTPBKDF2_SERVICE_SECRET: secret, REMOTE_TIMEOUT_MS: '30000' };
+  const server = await startLoginServer('remote', opts, env);
+  return { ...server, instances };
+}
+
+function startLoginServer(backend, opts, extraEnv) {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, ...extraEnv, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: String(opts.maxQueue) };
     if (opts.threads) env.THREADS = String(opts.threads);
     if (opts.nice !== undefined) env.HASH_NICE = String(opts.nice);
     const child = spawn(process.execPath, [path.join(HERE, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -219,7 +251,8 @@ function startServer(backend, opts) {
 }
 
 async function stopServer(server) {
-  if (server.child.exitCode !== null) return;
+  await Promise.all((server.instances ?? []).map(stopServer));
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   const exited = new Promise((r) => server.child.once('exit', r));
   server.child.kill('SIGTERM');
   const killed = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
@@ -532,14 +565,14 @@ async function main() {
   const maxQueue = Number(values['max-queue']);
   const threads = values.threads ? Number(values.threads) : undefined;
   const quietLimit = Number(values['wait-quiet']);
-  if (!(duration > 0) || backends.some((b) => b !== 'node' && b !== 'fastpbkdf2')) {
+  if (!(duration > 0) || backends.some((b) => !['node', 'fastpbkdf2', 'remote', 'remote-1-down'].includes(b))) {
     throw new Error('bad arguments; see the header of loadtest.mjs');
   }
 
   const fast = await import('../../esm/index.mjs').catch((err) => {
     throw new Error(`fastpbkdf2 is not built (run npm install in the repository root): ${err.message}`);
   });
-  if (backends.includes('fastpbkdf2') && !fast.isNative()) {
+  if (backends.some((b) => b !== 'node') && !fast.isNative()) {
     throw new Error('the fastpbkdf2 native addon is not loaded (build it: npm run compile in the repository root); the comparison would be meaningless');
   }
   const require = ensureInstalled();

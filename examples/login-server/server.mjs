@@ -11,6 +11,11 @@
 //   RETRY_AFTER   seconds sent in Retry-After with a 503, default 1
 //   HASH_NICE     Linux, fastpbkdf2: nice value (1-19) for the pool's hashing threads, so that the
 //                 event loop (/health, 503s) runs first when every core hashes; default 0 (off)
+//   HASH_BACKEND=remote: hash on fastpbkdf2/service instances (npx fastpbkdf2 serve) instead:
+//   REMOTE_ENDPOINTS  comma-separated base URLs, e.g. http://127.0.0.1:8081,http://127.0.0.1:8082
+//   FASTPBKDF2_SERVICE_SECRET  the services' shared secret
+//   REMOTE_FALLBACK   local (default: hash here when no instance answers) | reject (503)
+//   REMOTE_TIMEOUT_MS per attempt on one instance, default 5000
 //
 // Design:
 // - Hashing never runs on the event loop: node's crypto.pbkdf2 runs on libuv's pool, fastpbkdf2 on its
@@ -34,6 +39,7 @@ import Database from 'better-sqlite3';
 // In an application: import { createPool } from 'fastpbkdf2'; import { verify } from 'fastpbkdf2/password';
 import { createPool, backendFor } from '../../esm/index.mjs';
 import { verify } from '../../esm/password.mjs';
+import { createRemotePool } from '../../esm/remote.mjs';
 import { HERE } from './users.mjs';
 
 const env = process.env;
@@ -117,8 +123,29 @@ function fastBackend() {
   };
 }
 
-const backend = BACKEND === 'node' ? nodeBackend() : BACKEND === 'fastpbkdf2' ? fastBackend() : null;
-if (!backend) throw new Error(`HASH_BACKEND must be node or fastpbkdf2, got ${BACKEND}`);
+function remoteBackend() {
+  const endpoints = (env.REMOTE_ENDPOINTS ?? '').split(',').filter(Boolean);
+  const fallback = env.REMOTE_FALLBACK || 'local';
+  const pool = createRemotePool({
+    endpoints,
+    secret: env.FASTPBKDF2_SERVICE_SECRET,
+    fallback,
+    timeoutMs: env.REMOTE_TIMEOUT_MS ? Number(env.REMOTE_TIMEOUT_MS) : 5000,
+    local: { threads: THREADS, maxQueue: MAX_QUEUE },
+  });
+  const options = { pool, dummy: true, dummyLike: SAMPLE_HASH, formats: ['django'] };
+  return {
+    name: 'remote',
+    description: `fastpbkdf2/remote over ${endpoints.length} instances (${endpoints.join(', ')}), fallback ${fallback}`,
+    verify: (password, stored) => verify(password, stored, options),
+    stats: () => pool.stats(),
+    close: () => pool.close(),
+  };
+}
+
+const backends = { node: nodeBackend, fastpbkdf2: fastBackend, remote: remoteBackend };
+const backend = Object.hasOwn(backends, BACKEND) ? backends[BACKEND]() : null;
+if (!backend) throw new Error(`HASH_BACKEND must be node, fastpbkdf2 or remote, got ${BACKEND}`);
 
 if (backend.name === 'fastpbkdf2') {
   // verify() must hash on our pool (fastpbkdf2 releases with verify's `pool` option), otherwise
@@ -196,7 +223,8 @@ async function login(req, res) {
       send(res, 401, JSON.stringify({ ok: false }));
     }
   } catch (err) {
-    if (err?.code === 'ERR_FASTPBKDF2_OVERLOADED') {
+    // Local overload, or (remote backend, fallback reject) no hashing instance could answer.
+    if (err?.code === 'ERR_FASTPBKDF2_OVERLOADED' || err?.code === 'ERR_FASTPBKDF2_REMOTE_UNAVAILABLE') {
       // Refused before any hashing: tell the client (or the load balancer) to come back later.
       counters.overloaded++;
       send(res, 503, JSON.stringify({ error: 'overloaded, retry later' }), { 'retry-after': RETRY_AFTER });

@@ -145,7 +145,8 @@ class RemotePool {
       if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
         throw new TypeError(`fastpbkdf2/remote: endpoint must be an http(s) URL, got ${String(url)}`);
       }
-      const agentOptions = { keepAlive: true, maxSockets, ...(options.ca ? { ca: options.ca } : {}) };
+      // Idle connections close after 30 s, before the service's 60 s, so none is reused as it closes.
+      const agentOptions = { keepAlive: true, maxSockets, timeout: 30_000, ...(options.ca ? { ca: options.ca } : {}) };
       const agent = parsed.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
       return { url: parsed.href, agent, downUntil: 0, inFlight: 0, completed: 0, failed: 0, overloaded: 0 };
     });
@@ -208,7 +209,12 @@ class RemotePool {
         let answer: Answer;
         endpoint.inFlight++;
         try {
-          answer = await requestOnce({ url: endpoint.url, secret: this.#secret, method: 'POST', route: ROUTES.pbkdf2, body, timeoutMs: this.#timeoutMs, agent: endpoint.agent });
+          const attempt = { url: endpoint.url, secret: this.#secret, method: 'POST', route: ROUTES.pbkdf2, body, timeoutMs: this.#timeoutMs, agent: endpoint.agent } as const;
+          answer = await requestOnce(attempt).catch((err: { staleConnection?: boolean }) => {
+            // A kept-alive connection closed under us says nothing about the endpoint: once more.
+            if (err.staleConnection) return requestOnce(attempt);
+            throw err;
+          });
         } catch (err) {
           endpoint.failed++;
           endpoint.downUntil = Date.now() + this.#downMs;

@@ -51,6 +51,10 @@ export function requestOnce(attempt: Attempt): Promise<Answer> {
     const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${attempt.timeoutMs} ms`), { code: 'ETIMEDOUT' })), attempt.timeoutMs);
     const fail = (err: Error) => {
       clearTimeout(timer);
+      // A kept-alive connection the server closed as we reused it: worth one more try on a new one.
+      if (req.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        Object.assign(err, { staleConnection: true });
+      }
       reject(err);
     };
     req.on('error', fail);

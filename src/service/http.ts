@@ -78,11 +78,12 @@ export function createServer(options: ServerOptions): HashServer {
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     onRequest(req, res).catch(() => res.destroy());
   };
-  const serverOptions = { requestTimeout: options.requestTimeoutMs ?? 10_000, keepAliveTimeout: 60_000 };
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const serverOptions = { requestTimeout, headersTimeout: requestTimeout, keepAliveTimeout: 60_000 };
   const server = options.tls
     ? https.createServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca }, listener)
     : http.createServer(serverOptions, listener);
-  // Longer than the clients' keep-alive idle time, so that a client never reuses a closing socket.
+  // Longer than fastpbkdf2/remote's idle time (30 s), so that a client never reuses a closing socket.
   server.keepAliveTimeout = 60_000;
   const scheme = options.tls ? 'https' : 'http';
 
