@@ -237,6 +237,13 @@ describe.skipIf(!supported)('packed tarball installed without a compiler', () =>
       export const later: Promise<Buffer> = pbkdf2('password', 'salt', 1, 32, 'sha256');
       // @ts-expect-error iterations must be a number
       pbkdf2Sync('password', 'salt', '1', 32, 'sha256');
+      import { verify } from 'fastpbkdf2/password';
+      import { createServer } from 'fastpbkdf2/service';
+      import { createRemotePool } from 'fastpbkdf2/remote';
+      export const server = createServer({ secret: 'x'.repeat(32), pool: { threads: 1, maxQueue: 8 } });
+      const remote = createRemotePool({ endpoints: ['http://127.0.0.1:8080'], secret: 'x'.repeat(32), fallback: 'local' });
+      export const checked: Promise<boolean> = verify('pw', 'stored', { pool: remote }); // a remote pool fits { pool }
+      export const remoteKey: Promise<Buffer> = remote.pbkdf2('password', 'salt', 1, 32, 'sha256');
     `;
     fs.writeFileSync(path.join(consumer, 'types.mts'), use);
     fs.writeFileSync(path.join(consumer, 'types.cts'), use);
