@@ -11,8 +11,8 @@
 // answered) for `duration` seconds and reports logins/s, p50 and p99; the modes' stages are
 // interleaved, and with --rounds N each is run N times and the medians reported. Logins mix right (2/3) and
 // wrong (1/3) passwords; every answer is checked. Instances listen on 127.0.0.1 only and are killed
-// at the end. Each instance gets --threads hashing threads (default: all CPUs, as if it had the
-// machine to itself), so on one machine the instances share the same cores as the local pool.
+// at the end. By default the instances together have as many hashing threads as the local pool (one
+// per CPU), so both hash on the same cores; remote-1-down then has half of them.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     concurrency: { type: 'string', default: '4,16,64' },
     instances: { type: 'string', default: '2' },
-    threads: { type: 'string', default: String(os.availableParallelism()) },
+    threads: { type: 'string' },
     iterations: { type: 'string', default: '600000' },
     modes: { type: 'string', default: 'local,remote,remote-1-down' },
     rounds: { type: 'string', default: '1' },
@@ -44,7 +44,10 @@ const { values: args } = parseArgs({
 const DURATION_S = Number(args.duration ?? (args.quick ? 3 : 10));
 const CONCURRENCY = args.concurrency.split(',').map(Number);
 const INSTANCES = Number(args.instances);
-const THREADS = Number(args.threads);
+// Default: the instances together get as many threads as the local pool (one per CPU), so the
+// comparison is side by side on the same cores; --threads N gives each instance N.
+const LOCAL_THREADS = os.availableParallelism();
+const THREADS = args.threads ? Number(args.threads) : Math.max(1, Math.floor(LOCAL_THREADS / INSTANCES));
 const ITERATIONS = Number(args.iterations);
 const MODES = args.modes.split(',');
 const ROUNDS = Number(args.rounds);
@@ -111,7 +114,7 @@ const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 async function main() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`fastpbkdf2/service load test: ${cpu}, ${os.availableParallelism()} CPUs, node ${process.version}, cpu path ${backendFor('sha256').cpuPath}`);
-  console.log(`Django pbkdf2_sha256, ${ITERATIONS} iterations; ${DURATION_S} s per stage; ${INSTANCES} instances x ${THREADS} threads; local pool ${THREADS} threads\n`);
+  console.log(`Django pbkdf2_sha256, ${ITERATIONS} iterations; ${DURATION_S} s per stage; ${INSTANCES} instances x ${THREADS} threads; local pool ${LOCAL_THREADS} threads\n`);
   const users = Array.from({ length: 16 }, (_, i) => {
     const password = `correct horse battery staple #${i}`;
     return { password, stored: hashSync(password, { format: 'django', iterations: ITERATIONS }) };
@@ -123,7 +126,7 @@ async function main() {
   const started = [];
   for (const mode of MODES) {
     if (mode === 'local') {
-      pools[mode] = createPool({ threads: THREADS });
+      pools[mode] = createPool({ threads: LOCAL_THREADS });
       continue;
     }
     const instances = await Promise.all(Array.from({ length: INSTANCES }, startInstance));

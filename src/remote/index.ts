@@ -92,6 +92,8 @@ const DIGEST_NAMES = ['sha1', 'sha256', 'sha512'] as const;
 interface Endpoint extends Omit<RemoteEndpointStats, 'up'> {
   agent: http.Agent;
   downUntil: number;
+  /** Failed last time: after downMs, one call at a time tries it until one succeeds. */
+  suspect: boolean;
 }
 
 function positive(name: string, value: unknown, fallback: number): number {
@@ -148,7 +150,7 @@ class RemotePool {
       // Idle connections close after 30 s, before the service's 60 s, so none is reused as it closes.
       const agentOptions = { keepAlive: true, maxSockets, timeout: 30_000, ...(options.ca ? { ca: options.ca } : {}) };
       const agent = parsed.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-      return { url: parsed.href, agent, downUntil: 0, inFlight: 0, completed: 0, failed: 0, overloaded: 0 };
+      return { url: parsed.href, agent, downUntil: 0, suspect: false, inFlight: 0, completed: 0, failed: 0, overloaded: 0 };
     });
   }
 
@@ -217,7 +219,7 @@ class RemotePool {
           });
         } catch (err) {
           endpoint.failed++;
-          endpoint.downUntil = Date.now() + this.#downMs;
+          this.#markDown(endpoint);
           lastError = err;
           reason = `${endpoint.url}: ${(err as Error).message}`;
           continue;
@@ -232,6 +234,7 @@ class RemotePool {
           continue;
         }
         endpoint.completed++;
+        endpoint.suspect = false;
         this.#counters.remote++;
         return outcome;
       }
@@ -245,7 +248,7 @@ class RemotePool {
   #read(endpoint: Endpoint, answer: Answer, keylen: number): NonSharedBuffer | Error {
     if (!answer.signed) {
       endpoint.failed++;
-      if (answer.status !== 503) endpoint.downUntil = Date.now() + this.#downMs;
+      if (answer.status !== 503) this.#markDown(endpoint);
       return new Error(`answer ${answer.status} not signed with the shared secret (wrong secret, clock skew, or not a fastpbkdf2 service)`);
     }
     let parsed: { key?: unknown } & Partial<ErrorBody>;
@@ -271,13 +274,21 @@ class RemotePool {
     return new RemoteServiceError(code, message, answer.status);
   }
 
-  /** Endpoints not marked down, fewest calls in flight first, ties taken in turn. */
+  #markDown(endpoint: Endpoint): void {
+    endpoint.downUntil = Date.now() + this.#downMs;
+    endpoint.suspect = true;
+  }
+
+  /**
+   * Endpoints not marked down, fewest calls in flight first, ties taken in turn. An endpoint that
+   * failed gets one call at a time once its downMs are over, until a call succeeds there.
+   */
   #order(): Endpoint[] {
     const now = Date.now();
     const n = this.#endpoints.length;
     const start = this.#next++ % n;
     const rotated = this.#endpoints.map((_, i) => this.#endpoints[(start + i) % n]);
-    return rotated.filter((e) => e.downUntil <= now).sort((a, b) => a.inFlight - b.inFlight);
+    return rotated.filter((e) => e.downUntil <= now && !(e.suspect && e.inFlight > 0)).sort((a, b) => a.inFlight - b.inFlight);
   }
 
   #noEndpoint(call: NativeCall, reason: string, cause: unknown): Promise<NonSharedBuffer> {
