@@ -2,9 +2,13 @@
 // Django hashes verified through them, an instance killed mid-run, local and rejecting fallback,
 // authentication and limits refused before any hashing, 503 + Retry-After on overload, the Lambda
 // handler on synthetic events, and argument errors identical to node:crypto's.
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { fast } from './load';
@@ -262,6 +266,59 @@ describe('service in-process', () => {
       }
     } finally {
       await Promise.all([busy.close(), idle.close()]);
+    }
+  });
+
+  it('logs one entry per request: method, route, status, time and code, never a body', async () => {
+    const entries: unknown[] = [];
+    const server = service.createServer({ secret: SECRET, pool: { threads: 1 }, log: (e) => entries.push(e) });
+    const url = await server.listen(0);
+    try {
+      const secretPassword = 'hunter2-never-logged';
+      const b64 = Buffer.from(secretPassword).toString('base64');
+      const bodies = [
+        ['/pbkdf2', JSON.stringify({ password: b64, salt: 'c2FsdA==', iterations: 10, keylen: 32, digest: 'sha256' })],
+        ['/verify', JSON.stringify({ password: b64, hash: password.hashSync(secretPassword, { format: 'django', iterations: 10 }) })],
+        ['/hash', JSON.stringify({ password: b64, format: 'werkzeug', iterations: 10 })],
+        ['/pbkdf2', JSON.stringify({ password: b64, salt: 'c2FsdA==', iterations: 10, keylen: 32, digest: 'md5' })],
+      ];
+      for (const [route, body] of bodies) expect((await rawRequest(url, route, body, signedHeaders(route, body))).status).toBeLessThan(500);
+      await rawRequest(url, '/pbkdf2', bodies[0][1], {});
+      expect(entries).toHaveLength(5);
+      expect(entries[3]).toMatchObject({ method: 'POST', route: '/pbkdf2', status: 400, code: 'ERR_FASTPBKDF2_BAD_REQUEST' });
+      expect(entries[4]).toMatchObject({ status: 401, code: 'ERR_FASTPBKDF2_UNAUTHORIZED' });
+      const logged = JSON.stringify(entries);
+      for (const leak of [secretPassword, b64, 'c2FsdA==', 'pbkdf2_sha256']) expect(logged).not.toContain(leak);
+    } finally {
+      await server.close();
+    }
+  });
+
+  const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!openssl)('serves HTTPS with a key and certificate, and the remote pool trusts a given CA', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fastpbkdf2-tls-'));
+    try {
+      const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const cert = fs.readFileSync(path.join(dir, 'cert.pem'));
+      const server = service.createServer({ secret: SECRET, pool: { threads: 1 }, tls: { key: fs.readFileSync(path.join(dir, 'key.pem')), cert } });
+      const url = await server.listen(0);
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const trusting = remote.createRemotePool({ endpoints: [url], secret: SECRET, fallback: 'reject', ca: cert });
+      const untrusting = remote.createRemotePool({ endpoints: [url], secret: SECRET, fallback: 'reject' });
+      try {
+        expect(await trusting.pbkdf2('pw', 'salt', 100, 32, 'sha256')).toEqual(crypto.pbkdf2Sync('pw', 'salt', 100, 32, 'sha256'));
+        const err = await untrusting.pbkdf2('pw', 'salt', 100, 32, 'sha256').catch((e: Error & { cause?: Error & { code?: string } }) => e);
+        expect((err as { code?: string }).code).toBe('ERR_FASTPBKDF2_REMOTE_UNAVAILABLE');
+        expect((err as { cause?: { code?: string } }).cause?.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
+      } finally {
+        trusting.close();
+        untrusting.close();
+        await server.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -36,10 +36,13 @@ export interface ServiceOptions {
 
 export interface LogEntry {
   method: string;
+  /** The route asked for (at most 100 characters). */
   route: string;
   status: number;
   ms: number;
   code?: string;
+  /** For a 500 only: the internal error's message. */
+  error?: string;
 }
 
 export interface ServiceRequest {
@@ -175,6 +178,7 @@ export class HashService {
     let payload: unknown;
     let code: string | undefined;
     let signed = false;
+    let internal: string | undefined;
     try {
       const endpoint = this.#route(method, route);
       if (request.body.length > this.maxBodyBytes) {
@@ -192,13 +196,15 @@ export class HashService {
       payload = await endpoint(request.body);
     } catch (err) {
       ({ status, code, payload } = this.#errorAnswer(err));
+      if (status === 500) internal = String((err as Error)?.message ?? err).slice(0, 200);
     }
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
     if (status === 503) headers['retry-after'] = this.#retryAfter;
     if (signed) headers[SIGNATURE_HEADER] = signResponse(this.#secret, signature as string, status, Buffer.from(body));
     this.#counters.statuses[status] = (this.#counters.statuses[status] ?? 0) + 1;
-    this.#log?.({ method, route, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(code ? { code } : {}) });
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    this.#log?.({ method: method.slice(0, 16), route: route.slice(0, 100), status, ms, ...(code ? { code } : {}), ...(internal ? { error: internal } : {}) });
     return { status, headers, body };
   }
 
