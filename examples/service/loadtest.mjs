@@ -6,6 +6,7 @@
 //
 //   node examples/service/loadtest.mjs [--quick] [--duration 10] [--concurrency 4,16,64]
 //        [--instances 2] [--threads N] [--iterations 600000] [--modes local,remote,remote-1-down] [--rounds 1]
+//   node examples/service/loadtest.mjs --overhead     (what the service adds per call: 1-iteration calls)
 //
 // Each stage runs `concurrency` closed loops (each starts its next login when the previous one is
 // answered) for `duration` seconds and reports logins/s, p50 and p99; the modes' stages are
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     iterations: { type: 'string', default: '600000' },
     modes: { type: 'string', default: 'local,remote,remote-1-down' },
     rounds: { type: 'string', default: '1' },
+    overhead: { type: 'boolean' },
   },
 });
 const DURATION_S = Number(args.duration ?? (args.quick ? 3 : 10));
@@ -111,7 +113,48 @@ async function stage(pool, users, concurrency, seconds) {
 
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux), or NaN elsewhere. */
+function processCpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * --overhead: what the service adds per call, measured with 1-iteration calls (no hashing to speak
+ * of): calls/s and CPU per call in this process and in the instance, remote against local.
+ */
+async function overhead() {
+  const [instance] = await Promise.all([startInstance()]);
+  const remote = createRemotePool({ endpoints: [instance.url], secret: SECRET, fallback: 'reject' });
+  const local = createPool({ threads: 1 });
+  const calls = 4000;
+  for (const [name, pool] of [['local', local], ['remote', remote], ['local', local], ['remote', remote]]) {
+    await Promise.all(Array.from({ length: 200 }, (_, i) => pool.pbkdf2(`pw${i}`, 'salt', 1, 32, 'sha256'))); // warm-up
+    const cpu0 = process.cpuUsage();
+    const server0 = processCpuSeconds(instance.child.pid);
+    const t0 = performance.now();
+    let next = 0;
+    const loop = async () => {
+      while (next < calls) await pool.pbkdf2(`pw${next++}`, 'salt', 1, 32, 'sha256');
+    };
+    await Promise.all(Array.from({ length: 16 }, loop));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const clientMs = (cpu.user + cpu.system) / 1000 / calls;
+    const serverMs = name === 'remote' ? ((processCpuSeconds(instance.child.pid) - server0) * 1000) / calls : 0;
+    console.log(`${name.padEnd(7)} ${(calls / seconds).toFixed(0).padStart(6)} calls/s at 16 in flight; CPU per call: this process ${clientMs.toFixed(3)} ms, instance ${serverMs.toFixed(3)} ms`);
+  }
+  remote.close();
+  local.close();
+  await stop(instance);
+}
+
 async function main() {
+  if (args.overhead) return overhead();
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`fastpbkdf2/service load test: ${cpu}, ${os.availableParallelism()} CPUs, node ${process.version}, cpu path ${backendFor('sha256').cpuPath}`);
   console.log(`Django pbkdf2_sha256, ${ITERATIONS} iterations; ${DURATION_S} s per stage; ${INSTANCES} instances x ${THREADS} threads; local pool ${LOCAL_THREADS} threads\n`);
