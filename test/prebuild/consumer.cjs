@@ -1,5 +1,5 @@
-// A CommonJS user of an installed fastpbkdf2 (copied into a fresh project by test/pack.test.ts and
-// run-arm64.sh). Prints one JSON report: which binary node-gyp-build picks for the installed package,
+// A CommonJS user of an installed fastpbkdf2 (copied into a fresh project by test/pack.test.ts,
+// test/prebuild/installed.mjs and tools/test-platforms.mjs). Prints one JSON report: which binary node-gyp-build picks for the installed package,
 // the backend query, the known answers, and fastpbkdf2/register.
 'use strict';
 const crypto = require('node:crypto');

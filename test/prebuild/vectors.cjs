@@ -1,4 +1,4 @@
-// Known answers for the installed-package checks (test/pack.test.ts, run-arm64.sh): RFC 6070
+// Known answers for the installed-package checks (test/pack.test.ts, tools/test-platforms.mjs): RFC 6070
 // (PBKDF2-HMAC-SHA1) and RFC 7914 section 11 (PBKDF2-HMAC-SHA256), plus SHA-512 cases compared with
 // the running Node's own node:crypto. check() runs them through an API object shaped like
 // require('fastpbkdf2') and returns a JSON-able report.
