@@ -87,7 +87,7 @@ async function build(name, zig, env) {
   const link = ['c++', '-target', t.zig, ...t.cflags, '-shared', '-s', '-o', join(dir, 'fastpbkdf2.node'), ...objects];
   if (macos) {
     // N-API comes from the host process at load; only the entry points are exported.
-    link.push('-Wl,-undefined,dynamic_lookup', ...exported.map((s) => `-Wl,-exported_symbol,_${s}`));
+    link.push('-Wl,-undefined,dynamic_lookup');
   } else if (!windows) {
     const script = join(dir, 'exports.map');
     writeFileSync(script, `{ global: ${exported.join('; ')}; local: *; };\n`);
