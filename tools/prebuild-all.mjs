@@ -86,7 +86,7 @@ async function build(name, zig, env) {
 
   const link = ['c++', '-target', t.zig, ...t.cflags, '-shared', '-s', '-o', join(dir, 'fastpbkdf2.node'), ...objects];
   if (macos) {
-    // N-API comes from the host process at load; only the entry points are exported.
+    // N-API comes from the host process at load.
     link.push('-Wl,-undefined,dynamic_lookup');
   } else if (!windows) {
     const script = join(dir, 'exports.map');
