@@ -2,7 +2,7 @@
 # N fastpbkdf2 service instances on 127.0.0.1, ports BASE_PORT+1.. (default 8081..), for trying
 # createRemotePool locally; run it in a project where fastpbkdf2 is installed:
 #   export FASTPBKDF2_SERVICE_SECRET=$(openssl rand -hex 32)
-#   sh node_modules/fastpbkdf2/deploy/local/instances.sh 3     # or a copy; Ctrl-C or SIGTERM stops all
+#   sh /path/to/fastpbkdf2-repo/deploy/local/instances.sh 3     # Ctrl-C or SIGTERM stops them all
 # Each instance runs the package's bin, what `npx fastpbkdf2 serve` runs, directly: npx would not
 # pass SIGTERM on to it.
 set -eu
