@@ -1,5 +1,5 @@
 /* Measures, per CPU path and digest, each kind of loop on its own, straight on the C core: one
- * chain, two chains, and the half and wide SIMD-lane loops with every lane busy. From these come
+ * chain, two and four chains, and the half and wide SIMD-lane loops with every lane busy. From these come
  * the min_chains thresholds in native/backends_x86.c. Build and run: bash bench/native-lanes.sh */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,27 +36,36 @@ static double rate(const fp_backend *backend, fp_digest digest, unsigned count, 
 }
 
 /* The backend with only the chosen loops enabled, so each loop kind is timed on its own. */
-static fp_backend only(const fp_backend *b, int keep_wide, int keep_half) {
+static fp_backend only(const fp_backend *b, int keep_wide, int keep_half, int keep_x4) {
   fp_backend copy = *b;
   for (int d = 0; d < FP_DIGEST_COUNT; d++) {
     if (keep_wide) copy.wide[d].min_chains = 2; else copy.wide[d].lanes = 0;
     if (keep_half) copy.half[d].min_chains = 2; else copy.half[d].lanes = 0;
+    if (keep_x4) copy.x4[d].min_chains = 2; else copy.x4[d].lanes = 0;
   }
   return copy;
 }
 
 int main(int argc, char **argv) {
   const char *names[] = {"sha1", "sha256", "sha512"};
-  const uint32_t iterations[] = {200000, 150000, 50000};
+  uint32_t iterations[] = {200000, 150000, 50000};
   int rounds = argc > 1 ? atoi(argv[1]) : 5;
+  /* On a busy machine, many short runs (e.g. 25 rounds, iterations / 10) find the quiet moments. */
+  const uint32_t divisor = argc > 2 && atoi(argv[2]) > 0 ? (uint32_t)atoi(argv[2]) : 1;
+  for (int d = 0; d < 3; d++) iterations[d] /= divisor;
   printf("M iterations/s in total, one core, with N chains in one loop (per chain in brackets)\n");
-  printf("%-13s %-7s %8s %8s %22s %22s\n", "path", "digest", "1 chain", "2 chains", "half loop (N lanes)", "wide loop (N lanes)");
+  printf("%-13s %-7s %8s %8s %8s %22s %22s\n", "path", "digest", "1 chain", "2 chains", "4 chains", "half loop (N lanes)",
+         "wide loop (N lanes)");
   for (const fp_backend *const *b = fp_backends(); *b; b++) {
     if (!(*b)->available()) continue;
-    const fp_backend narrow = only(*b, 0, 0), half = only(*b, 0, 1), wide = only(*b, 1, 0);
+    const fp_backend narrow = only(*b, 0, 0, 0), half = only(*b, 0, 1, 0), wide = only(*b, 1, 0, 0), x4 = only(*b, 0, 0, 1);
     for (int d = 0; d < 3; d++) {
       printf("%-13s %-7s %8.2f %8.2f", (*b)->name, names[d], rate(&narrow, (fp_digest)d, 1, iterations[d], rounds),
              rate(&narrow, (fp_digest)d, 2, iterations[d], rounds));
+      if ((*b)->x4[d].lanes == 4)
+        printf(" %8.2f", rate(&x4, (fp_digest)d, 4, iterations[d] / 2, rounds));
+      else
+        printf(" %8s", "");
       const unsigned half_lanes = (*b)->half[d].lanes, wide_lanes = (*b)->wide[d].lanes;
       if (half_lanes > 2) {
         double r = rate(&half, (fp_digest)d, half_lanes, iterations[d] / 4, rounds);

@@ -14,6 +14,7 @@
 #define FP_CPU_X86_BMI2 2 /* BMI1 and BMI2 */
 #define FP_CPU_X86_AVX2 4
 #define FP_CPU_X86_AVX512 8 /* AVX-512 Foundation and Vector Length (256-bit forms) */
+#define FP_CPU_X86_AMD 16   /* an AMD (or Hygon) CPU: which tuning table to use, not a feature */
 /* True if the CPU has every feature in `mask`. */
 int fp_cpu_x86_has(int mask);
 
@@ -27,6 +28,8 @@ void fp_sha1_iterate2_shani(const sha1_hmac_keys *ka, uint32_t ua[5], uint32_t t
 void fp_sha256_iterate_shani(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8], uint32_t count);
 void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t ua[8], uint32_t ta[8], const sha256_hmac_keys *kb,
                               uint32_t ub[8], uint32_t tb[8], uint32_t count);
+void fp_sha256_iterate4_shani(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
+                              uint32_t count);
 #endif
 
 /* The word-sliced loops of pbkdf2_x86_wide.c use GCC vector extensions (GCC, clang; not MSVC). */

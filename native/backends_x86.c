@@ -4,7 +4,7 @@
  * 27.5 on 8 AVX-512 lanes of 256 bits ("half") and 38 on 16 lanes of 512 bits ("wide"); SHA-1
  * 15 / 17.8 / 59 / 85; SHA-512 2.95 (BMI2 C) / 10.8 on 4 lanes / 14.9 on 8. A loop's call costs the
  * same however many of its lanes are busy, so e.g. 9 SHA-256 chains run fastest as half + one,
- * 11 as wide. Listed best first in pbkdf2.c. */
+ * 11 as wide. AMD's figures are with its tables below. Listed best first in pbkdf2.c. */
 #include "backends.h"
 
 #if defined(FP_HAVE_X86_SHANI)
@@ -13,6 +13,11 @@
 
 static int has_shani_avx512(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI | FP_CPU_X86_BMI2 | FP_CPU_X86_AVX512); }
 static int has_shani_avx2(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI | FP_CPU_X86_BMI2 | FP_CPU_X86_AVX2); }
+static int amd(void) { return fp_cpu_x86_has(FP_CPU_X86_AMD); }
+static int has_shani_avx512_amd(void) { return has_shani_avx512() && amd(); }
+static int has_shani_avx512_intel(void) { return has_shani_avx512() && !amd(); }
+static int has_shani_avx2_amd(void) { return has_shani_avx2() && amd(); }
+static int has_shani_avx2_intel(void) { return has_shani_avx2() && !amd(); }
 static int has_avx512(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2 | FP_CPU_X86_AVX512); }
 static int has_avx2(void) { return fp_cpu_x86_has(FP_CPU_X86_BMI2 | FP_CPU_X86_AVX2); }
 static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
@@ -46,31 +51,59 @@ static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
 #define SHA1_AVX2 sha1_iterate_bmi2
 #endif
 
-/* Intel Ice Lake / Sapphire Rapids servers, AMD Zen 4+. */
+/* The SHA-NI paths come as two tables with the same name, one per CPU family (only one of them is
+ * available on a given CPU): the loops are the same, the chain counts from which each multi-chain
+ * loop pays differ. Every loop gives the same bytes, so the choice only moves speed. */
+#define SHANI_LOOPS                                                                                        \
+  .sha1 = fp_sha1_iterate_shani, .sha256 = fp_sha256_iterate_shani, .sha1_x2 = fp_sha1_iterate2_shani, \
+  .sha256_x2 = fp_sha256_iterate2_shani, .sha256_x4 = fp_sha256_iterate4_shani
+
+/* Intel Ice Lake / Sapphire Rapids servers. Four interleaved SHA-NI chains are not measured on
+ * Intel yet, so they are not used there. */
 const fp_backend fp_backend_shani_avx512 = {
     .name = "shani-avx512",
-    .available = has_shani_avx512,
-    .sha1 = fp_sha1_iterate_shani,
-    .sha256 = fp_sha256_iterate_shani,
+    .available = has_shani_avx512_intel,
+    SHANI_LOOPS,
     .sha512 = SHA512_AVX512,
-    .sha1_x2 = fp_sha1_iterate2_shani,
-    .sha256_x2 = fp_sha256_iterate2_shani,
     WIDE_AVX512,
     .wide = {[FP_SHA1] = {16, 9}, [FP_SHA256] = {16, 11}, [FP_SHA512] = {8, 5}},
     .half = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 5}, [FP_SHA512] = {4, 2}},
 };
 
-/* AMD Zen 1-3, Intel Alder Lake and later clients. */
+/* AMD Zen 4+ (M iterations/s on one core, bench/native-lanes.sh, gcc build): SHA-256 13.9 one
+ * chain, 26.8 two, 31.0 four interleaved (clang build 26.6), 26.8 on 8 AVX-512 lanes and 28.3 on 16:
+ * four SHA-NI chains at a time beat the lanes up to 14 chains. SHA-1: 14.9 / 26.6 / 48.5 / 62.1,
+ * so the lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
+const fp_backend fp_backend_shani_avx512_amd = {
+    .name = "shani-avx512",
+    .available = has_shani_avx512_amd,
+    SHANI_LOOPS,
+    .sha512 = SHA512_AVX512,
+    WIDE_AVX512,
+    .x4 = {[FP_SHA256] = {4, 3}},
+    .wide = {[FP_SHA1] = {16, 11}, [FP_SHA256] = {16, 15}, [FP_SHA512] = {8, 5}},
+    .half = {[FP_SHA1] = {8, 5}, [FP_SHA256] = {8, 17}, [FP_SHA512] = {4, 2}},
+};
+
+/* Intel Alder Lake and later clients. 8 AVX2 lanes of SHA-1 or SHA-256 never beat two SHA-NI
+ * chains (14.5 vs 18.9 M/s for SHA-256). */
 const fp_backend fp_backend_shani_avx2 = {
     .name = "shani-avx2",
-    .available = has_shani_avx2,
-    .sha1 = fp_sha1_iterate_shani,
-    .sha256 = fp_sha256_iterate_shani,
+    .available = has_shani_avx2_intel,
+    SHANI_LOOPS,
     .sha512 = SHA512_AVX2,
-    .sha1_x2 = fp_sha1_iterate2_shani,
-    .sha256_x2 = fp_sha256_iterate2_shani,
     WIDE_AVX2,
-    /* 8 AVX2 lanes of SHA-1 or SHA-256 never beat two SHA-NI chains (14.5 vs 18.9 M/s for SHA-256). */
+    .wide = {[FP_SHA1] = {0, 0}, [FP_SHA256] = {0, 0}, [FP_SHA512] = {4, 3}},
+};
+
+/* AMD Zen 1-3 (measured on Zen 4 with this path forced: four SHA-256 chains 31.0 M/s, two 25.0). */
+const fp_backend fp_backend_shani_avx2_amd = {
+    .name = "shani-avx2",
+    .available = has_shani_avx2_amd,
+    SHANI_LOOPS,
+    .sha512 = SHA512_AVX2,
+    WIDE_AVX2,
+    .x4 = {[FP_SHA256] = {4, 3}},
     .wide = {[FP_SHA1] = {0, 0}, [FP_SHA256] = {0, 0}, [FP_SHA512] = {4, 3}},
 };
 

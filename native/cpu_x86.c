@@ -27,6 +27,9 @@ static int detect(void) {
   unsigned r[4];
   cpuid(0, 0, r);
   if (r[0] < 7) return 0;
+  /* Vendor string in EBX, EDX, ECX: "AuthenticAMD" (and Hygon's Zen-based "HygonGenuine"). */
+  const int amd = (r[1] == 0x68747541u && r[3] == 0x69746e65u && r[2] == 0x444d4163u) ||
+                  (r[1] == 0x6f677948u && r[3] == 0x6e65476eu && r[2] == 0x656e6975u);
   cpuid(1, 0, r);
   const unsigned ssse3 = BIT(r[2], 9), sse41 = BIT(r[2], 19), osxsave = BIT(r[2], 27), avx = BIT(r[2], 28);
   cpuid(7, 0, r);
@@ -35,7 +38,7 @@ static int detect(void) {
   /* XCR0: bits 1-2 = the OS saves XMM/YMM state, bits 5-7 = opmask and ZMM state. */
   const unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
   const int os_avx = (xcr0 & 0x6) == 0x6, os_avx512 = (xcr0 & 0xe6) == 0xe6;
-  int features = 0;
+  int features = amd ? FP_CPU_X86_AMD : 0;
   if (ssse3 && sse41 && sha) features |= FP_CPU_X86_SHANI;
   if (bmi1 && bmi2) features |= FP_CPU_X86_BMI2; /* ANDN (BMI1) goes with RORX everywhere */
   if (avx && avx2 && os_avx) features |= FP_CPU_X86_AVX2;

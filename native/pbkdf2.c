@@ -31,8 +31,8 @@ static const fp_backend portable_backend = {
 };
 
 #if defined(FP_HAVE_X86_SHANI)
-extern const fp_backend fp_backend_shani_avx512, fp_backend_shani_avx2, fp_backend_avx512, fp_backend_avx2,
-    fp_backend_shani;
+extern const fp_backend fp_backend_shani_avx512, fp_backend_shani_avx512_amd, fp_backend_shani_avx2,
+    fp_backend_shani_avx2_amd, fp_backend_avx512, fp_backend_avx2, fp_backend_shani;
 #endif
 #if defined(FP_HAVE_ARM_SHA)
 extern const fp_backend fp_backend_armv8_sha512, fp_backend_armv8;
@@ -40,8 +40,10 @@ extern const fp_backend fp_backend_armv8_sha512, fp_backend_armv8;
 
 static const fp_backend *const backends[] = {
 #if defined(FP_HAVE_X86_SHANI)
-    &fp_backend_shani_avx512,
+    &fp_backend_shani_avx512, /* the Intel and AMD tables of a path: never both available */
+    &fp_backend_shani_avx512_amd,
     &fp_backend_shani_avx2,
+    &fp_backend_shani_avx2_amd,
     &fp_backend_avx512,
     &fp_backend_avx2,
     &fp_backend_shani,
@@ -102,12 +104,19 @@ unsigned fp_chains_max(const fp_backend *backend, fp_digest digest) {
   unsigned most = 2;
   if (backend->wide[digest].lanes > most) most = backend->wide[digest].lanes;
   if (backend->half[digest].lanes > most) most = backend->half[digest].lanes;
+  if (backend->x4[digest].lanes > most) most = backend->x4[digest].lanes;
   return most;
 }
 
 static int use_wide(fp_wide_use use, int have_loop, unsigned rest) {
   return have_loop && use.lanes >= 2 && rest >= 2 && rest >= use.min_chains;
 }
+
+/* The four-chain loops that exist (SHA-256 only). */
+#define X4_LOOP(HASH) X4_LOOP_##HASH
+#define X4_LOOP_sha1 ((sha1_iterate_wide_fn)NULL)
+#define X4_LOOP_sha256 backend->sha256_x4
+#define X4_LOOP_sha512 ((sha512_iterate_wide_fn)NULL)
 
 /* Runs n iterations on `count` chains of one digest, each group with the widest loop that pays. */
 #define ADVANCE(HASH, WORD, MEMBER)                                                                               \
@@ -128,6 +137,9 @@ static int use_wide(fp_wide_use use, int have_loop, unsigned rest) {
       } else if (use_wide(half, backend->HASH##_half != NULL, rest)) {                                           \
         take = rest < half.lanes ? rest : half.lanes;                                                            \
         backend->HASH##_half(take, keys + i, u + i, t + i, n);                                                   \
+      } else if (X4_LOOP(HASH) != NULL && use_wide(backend->x4[chains[0]->digest], 1, rest)) {                   \
+        take = rest < 4 ? rest : 4;                                                                              \
+        X4_LOOP(HASH)(take, keys + i, u + i, t + i, n);                                                          \
       } else if (backend->HASH##_x2 && rest >= 2) {                                                              \
         take = 2;                                                                                                \
         backend->HASH##_x2(keys[i], u[i], t[i], keys[i + 1], u[i + 1], t[i + 1], n);                             \

@@ -40,6 +40,10 @@ typedef struct {
   sha256_iterate_wide_fn sha256_half;
   sha512_iterate_wide_fn sha512_half;
   fp_wide_use half[FP_DIGEST_COUNT];
+  /* Up to four chains interleaved in one loop (SHA-NI: the SHA unit works on one while another
+   * waits on its results), for groups between the two-chain and the wide loops. */
+  sha256_iterate_wide_fn sha256_x4;
+  fp_wide_use x4[FP_DIGEST_COUNT];
 } fp_backend;
 
 typedef union {
@@ -74,7 +78,7 @@ unsigned fp_chains_max(const fp_backend *backend, fp_digest digest);
 
 /* Advances n chains of one digest (1 <= n <= fp_chains_max) by the same number of iterations, at
  * most `max_iterations`: stops when that many ran or any of them finished. Takes them in turn with
- * the widest loop whose min_chains the rest reaches: wide, half, two-chain, one-chain. */
+ * the widest loop whose min_chains the rest reaches: wide, half, four-chain, two-chain, one-chain. */
 void fp_chains_advance(const fp_backend *backend, fp_chain *const *chains, unsigned n, uint32_t max_iterations);
 
 /* The first n bytes (n <= digest size) of a finished chain's T, big-endian as the standard says. */
