@@ -1,6 +1,8 @@
 // fastpbkdf2 vs node:crypto (and npm peers) at the iteration counts real systems use, measured
 // side by side in one process. Prints medians and ratios; on a shared machine trust the ratios.
-//   node bench/pbkdf2.bench.mjs [--quick] [--no-peers]
+// Then the aggregate of 64 concurrent async calls per digest, and each CPU path without SHA-NI
+// against node with SHA-NI hidden from its OpenSSL (a child process, OPENSSL_ia32cap).
+//   node bench/pbkdf2.bench.mjs [--quick] [--no-peers] [--no-concurrent] [--no-hidden-shani]
 import * as crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -55,6 +57,45 @@ function withPath(path, fn) {
   };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+// Rounds that take each contender in turn, so a noisy neighbour hits all of them alike; medians.
+async function interleaved(rounds, contenders) {
+  const times = contenders.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, [, fn]] of contenders.entries()) {
+      const t0 = performance.now();
+      await fn();
+      times[i].push(performance.now() - t0);
+    }
+  }
+  return times.map(median);
+}
+
+// The SHA-NI-less paths against node with SHA-NI hidden: run in a child whose OpenSSL saw the mask.
+if (process.argv.includes('--hidden-shani-child')) {
+  const rows = [];
+  const paths = fast.cpuPaths().filter((p) => !p.includes('shani'));
+  for (const { digest, iterations, keylen } of workloads) {
+    const contenders = [['node:crypto (SHA-NI hidden)', () => crypto.pbkdf2Sync(password, salt, iterations, keylen, digest)]];
+    for (const p of paths) contenders.push([p, withPath(p, () => fast.pbkdf2Sync(password, salt, iterations, keylen, digest))]);
+    const ms = await interleaved(samples, contenders);
+    for (const [i, [name]] of contenders.entries()) {
+      rows.push({
+        digest: `${digest} c=${iterations.toLocaleString('en-US')}`,
+        implementation: i === 0 ? name : `fastpbkdf2 pbkdf2Sync (${name})`,
+        'median ms': ms[i].toFixed(1),
+        'M iter/s': (iterations / ms[i] / 1000).toFixed(2),
+        'vs node': `${(ms[0] / ms[i]).toFixed(2)}x`,
+      });
+    }
+  }
+  console.log(`\nCPUs without SHA-NI, simulated: node's OpenSSL with SHA-NI hidden (OPENSSL_ia32cap=${process.env.OPENSSL_ia32cap}) ` +
+    `against the paths that do not use it; ${samples} interleaved rounds, medians`);
+  console.table(rows);
+  process.exit(0);
+}
+
 const rows = [];
 for (const w of workloads) {
   const { digest, iterations, keylen } = w;
@@ -80,10 +121,10 @@ for (const w of workloads) {
   for (const [name, fn] of tasks) bench.add(name, fn);
   await bench.run();
 
-  const median = (name) => bench.getTask(name).result.latency.p50;
-  const baseline = { sync: median('node:crypto pbkdf2Sync'), async: median('node:crypto pbkdf2 (async)') };
+  const p50 = (name) => bench.getTask(name).result.latency.p50;
+  const baseline = { sync: p50('node:crypto pbkdf2Sync'), async: p50('node:crypto pbkdf2 (async)') };
   for (const [name, , kind] of tasks) {
-    const ms = median(name);
+    const ms = p50(name);
     rows.push({
       digest: `${digest} c=${iterations.toLocaleString('en-US')}`,
       implementation: name,
@@ -98,3 +139,36 @@ console.log(`fastpbkdf2 bench — ${new Date().toISOString().slice(0, 10)}, ${os
 console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU paths here: ${fast.cpuPaths().join(', ')}; ` +
   `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
 console.table(rows);
+
+// Many calls at once: 64 concurrent async calls per digest, aggregate iterations/s (a tenth of the
+// iteration counts above, so a round takes seconds, not a minute).
+if (!process.argv.includes('--no-concurrent')) {
+  const calls = 64;
+  const concurrentRows = [];
+  for (const { digest, iterations: full, keylen } of workloads) {
+    const iterations = Math.round(full / 10);
+    const passwords = Array.from({ length: calls }, (_, i) => `user-${i}-password`);
+    const [nodeMs, fastMs] = await interleaved(quick ? 2 : 3, [
+      ['node', () => Promise.all(passwords.map((p) => nodeAsync(p, salt, iterations, keylen, digest)))],
+      ['fast', () => Promise.all(passwords.map((p) => fastPromises.pbkdf2(p, salt, iterations, keylen, digest)))],
+    ]);
+    const rate = (ms) => ((calls * iterations) / ms / 1000).toFixed(2);
+    concurrentRows.push({
+      digest: `${digest} c=${iterations.toLocaleString('en-US')}`,
+      'node:crypto M iter/s': rate(nodeMs),
+      'fastpbkdf2 M iter/s': rate(fastMs),
+      'vs node': `${(nodeMs / fastMs).toFixed(2)}x`,
+    });
+  }
+  console.log(`\n${calls} concurrent async calls per digest, aggregate (node: UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4}; ` +
+    `fastpbkdf2: ${fast.defaultPoolStats().threads} threads, path ${autoPath}); interleaved rounds, medians`);
+  console.table(concurrentRows);
+}
+
+if (process.arch === 'x64' && !process.argv.includes('--no-hidden-shani') && fast.cpuPaths().some((p) => p !== 'portable' && !p.includes('shani'))) {
+  const { spawnSync } = await import('node:child_process');
+  const args = [new URL(import.meta.url).pathname, '--hidden-shani-child', ...(quick ? ['--quick'] : [])];
+  // Masks CPUID.7:EBX bit 29 (SHA) in OpenSSL's view of the CPU; an empty value would hide everything.
+  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000' };
+  spawnSync(process.execPath, args, { stdio: 'inherit', env });
+}
