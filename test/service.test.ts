@@ -269,6 +269,33 @@ describe('service in-process', () => {
     }
   });
 
+  it('aborts a call with its signal: AbortError at once, request cancelled, endpoint not blamed', async () => {
+    const server = service.createServer({ secret: SECRET, pool: { threads: 1 } });
+    const url = await server.listen(0);
+    const pool = remote.createRemotePool({ endpoints: [url], secret: SECRET, fallback: 'reject' });
+    const pbkdf2 = pool.pbkdf2 as unknown as (...args: unknown[]) => Promise<Buffer>;
+    try {
+      const controller = new AbortController();
+      const slow = pbkdf2('pw', 'salt', 3_000_000, 32, 'sha256', { signal: controller.signal }).catch((e: Error) => e);
+      setTimeout(() => controller.abort(), 20);
+      const err = (await slow) as Error & { code?: string };
+      expect([err.name, err.code]).toEqual(['AbortError', 'ABORT_ERR']);
+      const already = await pbkdf2('pw', 'salt', 1, 32, 'sha256', { signal: AbortSignal.abort() }).catch((e: Error) => e);
+      expect((already as { code?: string }).code).toBe('ABORT_ERR');
+      const done = await new Promise<Buffer>((resolve, reject) =>
+        (pool.pbkdf2 as unknown as (...args: unknown[]) => void)('pw', 'salt', 10, 32, 'sha256', { signal: new AbortController().signal }, (e: Error | null, k: Buffer) => (e ? reject(e) : resolve(k))),
+      );
+      expect(done).toEqual(crypto.pbkdf2Sync('pw', 'salt', 10, 32, 'sha256'));
+      const bad = await pbkdf2('pw', 'salt', 1, 32, 'sha256', 'not options').catch((e: Error) => e);
+      expect((bad as { code?: string }).code).toBe('ERR_INVALID_ARG_TYPE');
+      expect(pool.stats()).toMatchObject({ aborted: 2, remote: 1, inFlight: 0, unavailable: 0 });
+      expect(pool.stats().endpoints[0]).toMatchObject({ up: true, failed: 0 });
+    } finally {
+      pool.close();
+      await server.close();
+    }
+  });
+
   it('logs one entry per request: method, route, status, time and code, never a body', async () => {
     const entries: unknown[] = [];
     const server = service.createServer({ secret: SECRET, pool: { threads: 1 }, log: (e) => entries.push(e) });

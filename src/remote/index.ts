@@ -12,6 +12,7 @@ import { checkedCall, nodePbkdf2, type NativeCall } from '../dispatch';
 import { createPool, type HashPool, type PoolOptions } from '../pool';
 import { secretBytes } from '../service/auth';
 import { ROUTES, type ErrorBody, type Pbkdf2Request } from '../service/protocol';
+import { abortError, callSignal, type RemoteCallOptions } from './abort';
 import { requestOnce, type Answer } from './transport';
 
 export interface RemotePoolOptions {
@@ -60,11 +61,21 @@ export interface RemotePoolStats {
   refused: number;
   /** Attempts moved on to another endpoint. */
   retries: number;
+  /** Calls aborted by their signal. */
+  aborted: number;
   endpoints: RemoteEndpointStats[];
 }
 
 type Callback = (err: Error | null, derivedKey: NonSharedBuffer) => void;
-type Pbkdf2Args = [password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string, callback?: Callback];
+type Pbkdf2Args = [
+  password: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  iterations: number,
+  keylen: number,
+  digest: string,
+  optionsOrCallback?: RemoteCallOptions | Callback,
+  callback?: Callback,
+];
 
 /** No endpoint could answer and the pool's fallback is 'reject'. */
 export class RemoteUnavailableError extends Error {
@@ -129,7 +140,7 @@ class RemotePool {
   #warned = false;
   #closed = false;
   #next = 0;
-  #counters = { inFlight: 0, remote: 0, local: 0, fallbacks: 0, unavailable: 0, refused: 0, retries: 0 };
+  #counters = { inFlight: 0, remote: 0, local: 0, fallbacks: 0, unavailable: 0, refused: 0, retries: 0, aborted: 0 };
 
   constructor(options: RemotePoolOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('fastpbkdf2/remote: options must be an object');
@@ -156,44 +167,72 @@ class RemotePool {
 
   /**
    * crypto.pbkdf2 on the remote endpoints: with a callback (called exactly once), or returning a
-   * Promise. Typed as createPool()'s, so either pool fits wherever the other does.
+   * Promise; options { signal } abort a call. Typed as createPool()'s, so either pool fits wherever
+   * the other does.
    */
   readonly pbkdf2 = ((...args: Pbkdf2Args) => this.#pbkdf2(...args)) as HashPool['pbkdf2'];
 
-  #pbkdf2(...[password, salt, iterations, keylen, digest, callback]: Pbkdf2Args): Promise<NonSharedBuffer> | undefined {
+  #pbkdf2(...[password, salt, iterations, keylen, digest, optionsOrCallback, maybeCallback]: Pbkdf2Args): Promise<NonSharedBuffer> | undefined {
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
     if (callback === undefined) {
       return new Promise((resolve, reject) =>
-        this.#pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key))),
+        this.#pbkdf2(password, salt, iterations, keylen, digest, options ?? {}, (err, key) => (err ? reject(err) : resolve(key))),
       );
     }
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
+    const signal = callSignal(options);
     const call = checkedCall(password, salt, iterations, keylen, digest);
     if (!call) {
       // Bad arguments (node:crypto throws its own error here) or a digest the service does not take.
-      nodePbkdf2(password, salt, iterations, keylen, digest, callback);
+      let finish: Callback | undefined;
+      nodePbkdf2(password, salt, iterations, keylen, digest, (err, key) => finish!(err, key));
       this.#counters.local++;
+      finish = this.#once(callback, signal, () => {});
+      return undefined;
+    }
+    if (signal?.aborted) {
+      this.#counters.aborted++;
+      process.nextTick(callback, abortError(signal));
       return undefined;
     }
     // Copies: the caller may reuse its buffers while the call is away; wiped once it is answered.
     const owned: OwnedCall = { ...call, password: Buffer.from(call.password), salt: Buffer.from(call.salt) };
-    let answered = false;
-    const answer: Callback = (err, key) => {
-      if (answered) return;
-      answered = true;
+    const cancel = new AbortController(); // stops the call's HTTP request when the caller aborts
+    this.#counters.inFlight++;
+    const answer = this.#once(callback, signal, () => {
+      cancel.abort();
       this.#counters.inFlight--;
       owned.password.fill(0);
       this.#settled();
-      callback(err, key);
-    };
-    this.#counters.inFlight++;
-    this.#run(owned).then(
+    });
+    this.#run(owned, cancel.signal).then(
       (key) => answer(null, key),
       (err: Error) => answer(err, undefined as unknown as NonSharedBuffer),
     );
     return undefined;
   }
 
-  async #run(call: OwnedCall): Promise<NonSharedBuffer> {
+  /** The callback, called once only: with the call's result, or with an AbortError when `signal` aborts first. */
+  #once(callback: Callback, signal: AbortSignal | undefined, done: () => void): Callback {
+    let answered = false;
+    const finish: Callback = (err, key) => {
+      if (answered) return;
+      answered = true;
+      signal?.removeEventListener('abort', onAbort);
+      done();
+      callback(err, key);
+    };
+    const onAbort = () => {
+      if (!answered) this.#counters.aborted++;
+      finish(abortError(signal!), undefined as unknown as NonSharedBuffer);
+    };
+    if (signal?.aborted) process.nextTick(onAbort);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return finish;
+  }
+
+  async #run(call: OwnedCall, cancelled: AbortSignal): Promise<NonSharedBuffer> {
     const request: Pbkdf2Request = {
       password: call.password.toString('base64'),
       salt: call.salt.toString('base64'),
@@ -211,13 +250,14 @@ class RemotePool {
         let answer: Answer;
         endpoint.inFlight++;
         try {
-          const attempt = { url: endpoint.url, secret: this.#secret, method: 'POST', route: ROUTES.pbkdf2, body, timeoutMs: this.#timeoutMs, agent: endpoint.agent } as const;
+          const attempt = { url: endpoint.url, secret: this.#secret, method: 'POST', route: ROUTES.pbkdf2, body, timeoutMs: this.#timeoutMs, agent: endpoint.agent, signal: cancelled } as const;
           answer = await requestOnce(attempt).catch((err: { staleConnection?: boolean }) => {
             // A kept-alive connection closed under us says nothing about the endpoint: once more.
             if (err.staleConnection) return requestOnce(attempt);
             throw err;
           });
         } catch (err) {
+          if (cancelled.aborted) throw err; // the caller aborted: says nothing about the endpoint
           endpoint.failed++;
           this.#markDown(endpoint);
           lastError = err;
@@ -241,6 +281,7 @@ class RemotePool {
     } finally {
       body.fill(0);
     }
+    if (cancelled.aborted) throw new Error('aborted'); // already answered with the AbortError
     return this.#noEndpoint(call, reason, lastError);
   }
 

@@ -20,6 +20,8 @@ export interface Attempt {
   body: Buffer;
   timeoutMs: number;
   agent?: http.Agent;
+  /** Cancels the request (it then rejects with node's AbortError). */
+  signal?: AbortSignal;
 }
 
 export interface Answer {
@@ -41,6 +43,7 @@ export function requestOnce(attempt: Attempt): Promise<Answer> {
     const req = transport.request(target, {
       method: attempt.method,
       agent: attempt.agent,
+      signal: attempt.signal,
       headers: {
         'content-type': 'application/json',
         'content-length': attempt.body.length,

@@ -1,0 +1,30 @@
+// Call options of pool.pbkdf2 ({ signal }) as the local pool takes them, for fastpbkdf2/remote.
+// ABORT_ERR and the options' TypeErrors are node's (as for fs.readFile's signal).
+
+/** Options of one pbkdf2 call. */
+export interface RemoteCallOptions {
+  /** Aborts the call: it fails at once with an AbortError and its request is cancelled. */
+  signal?: AbortSignal;
+}
+
+function invalidArgType(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
+/** The call's signal, or undefined; throws node's TypeError for options of the wrong type. */
+export function callSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw invalidArgType(`The "options" argument must be of type object. Received ${String(options)}`);
+  }
+  const { signal } = options as RemoteCallOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw invalidArgType('The "options.signal" property must be an instance of AbortSignal');
+  }
+  return signal;
+}
+
+/** What node's abortable APIs reject with: name AbortError, code ABORT_ERR, cause the signal's reason. */
+export function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
