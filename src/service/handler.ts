@@ -77,8 +77,8 @@ export const DEFAULT_MAX_QUEUE = 64;
 const DEFAULT_MAX_SALT_BYTES = 1024;
 const DIGESTS: readonly Digest[] = ['sha1', 'sha256', 'sha512'];
 
-/** Error codes of a pool refusing work for now (overload; a waiting-time budget once pools have one). */
-const OVERLOAD_CODES = new Set(['ERR_FASTPBKDF2_OVERLOADED', 'ERR_FASTPBKDF2_WAIT_TIMEOUT', 'ERR_FASTPBKDF2_TIMEOUT']);
+/** The code of a pool refusing work for now (its queue or its waiting-time budget is full). */
+const OVERLOADED = 'ERR_FASTPBKDF2_OVERLOADED';
 
 class HttpError extends Error {
   constructor(
@@ -141,7 +141,7 @@ export class HashService {
   readonly #limits: Limits;
   readonly #maxSaltBytes: number;
   readonly #maxSkewMs: number;
-  readonly #retryAfter: string;
+  readonly #retryAfter: number;
   readonly #publicHealth: boolean;
   readonly #log: ((entry: LogEntry) => void) | undefined;
   readonly #started = Date.now();
@@ -154,7 +154,7 @@ export class HashService {
     this.maxBodyBytes = nonNegativeInt('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES);
     this.#maxSaltBytes = nonNegativeInt('maxSaltBytes', options.maxSaltBytes, DEFAULT_MAX_SALT_BYTES);
     this.#maxSkewMs = nonNegativeInt('maxSkewMs', options.maxSkewMs, DEFAULT_MAX_SKEW_MS);
-    this.#retryAfter = String(nonNegativeInt('retryAfterSeconds', options.retryAfterSeconds, 1));
+    this.#retryAfter = nonNegativeInt('retryAfterSeconds', options.retryAfterSeconds, 1);
     this.#publicHealth = options.publicHealth === true;
     this.#log = options.log;
     if (isPool(options.pool)) {
@@ -179,6 +179,7 @@ export class HashService {
     let code: string | undefined;
     let signed = false;
     let internal: string | undefined;
+    let retryAfter: number | undefined;
     try {
       const endpoint = this.#route(method, route);
       if (request.body.length > this.maxBodyBytes) {
@@ -196,11 +197,12 @@ export class HashService {
       payload = await endpoint(request.body);
     } catch (err) {
       ({ status, code, payload } = this.#errorAnswer(err));
+      if (status === 503) retryAfter = this.#retryAfterFor(err);
       if (status === 500) internal = String((err as Error)?.message ?? err).slice(0, 200);
     }
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-    if (status === 503) headers['retry-after'] = this.#retryAfter;
+    if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
     if (signed) headers[SIGNATURE_HEADER] = signResponse(this.#secret, signature as string, status, Buffer.from(body));
     this.#counters.statuses[status] = (this.#counters.statuses[status] ?? 0) + 1;
     const ms = Math.round((performance.now() - started) * 10) / 10;
@@ -300,6 +302,12 @@ export class HashService {
     }
   }
 
+  /** Seconds to wait: the pool's own estimate when it gives one (maxWaitMs refusals), else the configured value. */
+  #retryAfterFor(err: unknown): number {
+    const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
+    return typeof ms === 'number' && ms > 0 ? Math.max(this.#retryAfter, Math.ceil(ms / 1000)) : this.#retryAfter;
+  }
+
   #errorAnswer(err: unknown): { status: number; code: string; payload: ErrorBody } {
     let status = 500;
     let code: string = ServiceErrorCodes.INTERNAL;
@@ -309,7 +317,7 @@ export class HashService {
     } else if (err instanceof PasswordHashError) {
       status = 400;
       ({ code, message } = err);
-    } else if (OVERLOAD_CODES.has((err as { code?: string } | null)?.code ?? '')) {
+    } else if ((err as { code?: string } | null)?.code === OVERLOADED) {
       this.#counters.overloaded++;
       status = 503;
       code = (err as { code: string }).code;
