@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -266,6 +267,29 @@ describe('service in-process', () => {
       }
     } finally {
       await Promise.all([busy.close(), idle.close()]);
+    }
+  });
+
+  it('moves on from an endpoint that accepts connections but never answers, after timeoutMs', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const blackHole = net.createServer((socket) => sockets.push(socket)); // reads nothing, answers nothing
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const server = service.createServer({ secret: SECRET, pool: { threads: 1 } });
+    const url = await server.listen(0);
+    const holeUrl = `http://127.0.0.1:${(blackHole.address() as import('node:net').AddressInfo).port}`;
+    const pool = remote.createRemotePool({ endpoints: [holeUrl, url], secret: SECRET, fallback: 'reject', timeoutMs: 300 });
+    try {
+      const keys = await Promise.all([0, 1, 2, 3].map((i) => pool.pbkdf2(`pw${i}`, 'salt', 10, 32, 'sha256')));
+      keys.forEach((key, i) => expect(key).toEqual(crypto.pbkdf2Sync(`pw${i}`, 'salt', 10, 32, 'sha256')));
+      const stats = pool.stats();
+      expect(stats.endpoints[0].failed).toBeGreaterThan(0);
+      expect(stats.endpoints[0].up).toBe(false);
+      expect(stats).toMatchObject({ remote: 4, unavailable: 0, inFlight: 0 });
+    } finally {
+      pool.close();
+      for (const socket of sockets) socket.destroy();
+      blackHole.close();
+      await server.close();
     }
   });
 
