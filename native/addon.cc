@@ -68,36 +68,40 @@ void ThrowOutOfMemory(Napi::Env env) {
 }
 
 // Submit's answers (src/native.ts).
-enum SubmitStatus { kSubmitted = 0, kQueueFull = 1, kNoMemory = 2 };
+enum SubmitStatus { kSubmitted = 0, kQueueFull = 1, kNoMemory = 2, kWaitTooLong = 3 };
 
 // Per-instance state (each worker thread that loads the addon has its own).
 struct AddonData {
   const fp_backend *backend = fp_backend_best();
 };
 
-// new Pool(threads, maxQueue, minThreads): a HashPool whose finished jobs come back to the JS
-// thread through a thread-safe function. It starts `threads` threads, or as many as the system
-// allows when that is at least minThreads; otherwise it throws. JS: submit(password, salt,
-// iterations, keylen, digest, callback) -> SubmitStatus, stats(), close().
+// new Pool(threads, maxQueue, minThreads, maxWaitMs): a HashPool whose finished jobs come back to
+// the JS thread through a thread-safe function. It starts `threads` threads, or as many as the
+// system allows when that is at least minThreads; otherwise it throws. JS: submit(password, salt,
+// iterations, keylen, digest, id, callback) -> SubmitStatus, cancel(id) -> bool (false: not
+// pending), stats(), close().
 class Pool : public Napi::ObjectWrap<Pool> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Pool",
-                       {InstanceMethod("submit", &Pool::Submit), InstanceMethod("stats", &Pool::GetStats),
-                        InstanceMethod("close", &Pool::Close)});
+                       {InstanceMethod("submit", &Pool::Submit), InstanceMethod("cancel", &Pool::Cancel),
+                        InstanceMethod("stats", &Pool::GetStats), InstanceMethod("close", &Pool::Close)});
   }
 
   explicit Pool(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Pool>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
-      Napi::TypeError::New(env, "Pool(threads, maxQueue, minThreads)").ThrowAsJavaScriptException();
+    if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() ||
+        !info[3].IsNumber()) {
+      Napi::TypeError::New(env, "Pool(threads, maxQueue, minThreads, maxWaitMs)").ThrowAsJavaScriptException();
       return;
     }
     const double threads = info[0].As<Napi::Number>().DoubleValue();
     const double max_queue = info[1].As<Napi::Number>().DoubleValue();
     const double min_threads = info[2].As<Napi::Number>().DoubleValue();
-    if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0) || !(min_threads >= 1 && min_threads <= threads)) {
-      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0, minThreads 1..threads")
+    const double max_wait_ms = info[3].As<Napi::Number>().DoubleValue();
+    if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0) || !(min_threads >= 1 && min_threads <= threads) ||
+        !(max_wait_ms >= 0)) {
+      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0, minThreads 1..threads, maxWaitMs >= 0")
           .ThrowAsJavaScriptException();
       return;
     }
@@ -109,7 +113,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
     };
     try {
       pool_ = std::make_unique<HashPool>(static_cast<unsigned>(threads), static_cast<unsigned>(min_threads),
-                                         queue_bound, done);
+                                         queue_bound, max_wait_ms, done);
     } catch (const std::system_error &e) {
       Napi::Error error = Napi::Error::New(
           env, std::string("fastpbkdf2: could not start ") + std::to_string(static_cast<unsigned>(threads)) +
@@ -165,8 +169,13 @@ class Pool : public Napi::ObjectWrap<Pool> {
     Napi::Env env = info.Env();
     Request req;
     if (!ReadRequest(info, &req)) return env.Undefined();
-    if (info.Length() < 6 || !info[5].IsFunction()) {
-      Napi::TypeError::New(env, "fastpbkdf2 native: callback must be a function").ThrowAsJavaScriptException();
+    if (info.Length() < 7 || !info[5].IsNumber() || !info[6].IsFunction()) {
+      Napi::TypeError::New(env, "fastpbkdf2 native: id and callback expected").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const uint64_t id = static_cast<uint64_t>(info[5].As<Napi::Number>().Int64Value());
+    if (pending_.count(id)) {
+      Napi::RangeError::New(env, "fastpbkdf2 native: id in use").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     if (!pool_ || closed_) {
@@ -182,73 +191,96 @@ class Pool : public Napi::ObjectWrap<Pool> {
     job->backend = env.GetInstanceData<AddonData>()->backend;
     job->digest = req.digest;
     job->iterations = req.iterations;
-    job->id = next_id_++;
-    const uint64_t id = job->id;
+    job->id = id;
     // Registered first: an empty key's job is handed back from Submit itself.
     try {
-      callbacks_.emplace(id, Napi::Persistent(info[5].As<Napi::Function>()));
+      pending_.emplace(id, Pending{Napi::Persistent(info[6].As<Napi::Function>()), job.get()});
     } catch (const std::bad_alloc &) {
       return Napi::Number::New(env, kNoMemory);
     }
-    const HashPool::Submitted submitted = pool_->Submit(std::move(job));
-    if (submitted != HashPool::Submitted::kAccepted) {
-      callbacks_.erase(id);
-      return Napi::Number::New(env, submitted == HashPool::Submitted::kQueueFull ? kQueueFull : kNoMemory);
+    switch (pool_->Submit(std::move(job))) {
+      case HashPool::Submitted::kAccepted: break;
+      case HashPool::Submitted::kQueueFull: pending_.erase(id); return Napi::Number::New(env, kQueueFull);
+      case HashPool::Submitted::kWaitTooLong: pending_.erase(id); return Napi::Number::New(env, kWaitTooLong);
+      case HashPool::Submitted::kNoMemory: pending_.erase(id); return Napi::Number::New(env, kNoMemory);
     }
-    if (callbacks_.size() == 1) {  // busy: keep the process alive and this object from being collected
+    if (pending_.size() == 1) {  // busy: keep the process alive and this object from being collected
       tsfn_.Ref(env);
       Ref();
     }
     return Napi::Number::New(env, kSubmitted);
   }
 
+  // The call stops: dropped from the queue, or at the end of the step running it; its callback
+  // is never called.
+  Napi::Value Cancel(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) return Napi::Boolean::New(env, false);
+    auto it = pending_.find(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+    if (it == pending_.end()) return Napi::Boolean::New(env, false);
+    // If it has finished already, its key is on its way here and Finished drops it.
+    if (pool_ && !pool_->Cancel(it->second.job)) late_aborts_++;
+    pending_.erase(it);
+    AfterLastPending(env);
+    return Napi::Boolean::New(env, true);
+  }
+
   Napi::Value GetStats(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
-    PoolStats s = pool_ ? pool_->Stats() : PoolStats{};
-    out.Set("threads", Napi::Number::New(env, pool_ ? pool_->threads() : 0));
-    out.Set("queued", Napi::Number::New(env, static_cast<double>(s.queued)));
-    out.Set("running", Napi::Number::New(env, static_cast<double>(s.running)));
-    out.Set("completed", Napi::Number::New(env, static_cast<double>(s.completed) + completed_before_close_));
-    out.Set("rejected", Napi::Number::New(env, static_cast<double>(s.rejected) + rejected_before_close_));
-    out.Set("pairedSteps", Napi::Number::New(env, static_cast<double>(s.paired_steps) + paired_before_close_));
+    const PoolStats s = pool_ ? pool_->Stats() : final_stats_;
+    const auto number = [&env](double value) { return Napi::Number::New(env, value); };
+    out.Set("threads", number(pool_ ? pool_->threads() : 0));
+    out.Set("queued", number(static_cast<double>(s.queued)));
+    out.Set("running", number(static_cast<double>(s.running)));
+    out.Set("completed", number(static_cast<double>(s.completed - late_aborts_)));
+    out.Set("rejectedQueue", number(static_cast<double>(s.rejected)));
+    out.Set("rejectedWait", number(static_cast<double>(s.rejected_wait)));
+    out.Set("aborted", number(static_cast<double>(s.aborted + late_aborts_)));
+    out.Set("pairedSteps", number(static_cast<double>(s.paired_steps)));
+    out.Set("estimatedWaitMs", number(s.estimated_wait_ms));
+    Napi::Object rates = Napi::Object::New(env);
+    const char *names[FP_DIGEST_COUNT] = {"sha1", "sha256", "sha512"};
+    for (int d = 0; d < FP_DIGEST_COUNT; d++) rates.Set(names[d], number(s.rate[d]));
+    out.Set("iterationsPerSecond", rates);
     return out;
   }
 
   // Refuses new work; the threads stop once the jobs already accepted have been delivered.
   Napi::Value Close(const Napi::CallbackInfo &info) {
     closed_ = true;
-    if (callbacks_.empty()) StopThreads();
+    if (pending_.empty()) StopThreads();
     return info.Env().Undefined();
   }
 
   void StopThreads() {
     if (!pool_) return;
-    PoolStats s = pool_->Stats();
-    completed_before_close_ += static_cast<double>(s.completed);
-    rejected_before_close_ += static_cast<double>(s.rejected);
-    paired_before_close_ += static_cast<double>(s.paired_steps);
+    final_stats_ = pool_->Stats();
+    final_stats_.estimated_wait_ms = 0;
     pool_.reset();
   }
 
   void Finished(Napi::Env env, Job *job) {
     std::unique_ptr<Job> owned(job);
-    auto it = callbacks_.find(job->id);
-    if (it == callbacks_.end()) return;
-    Napi::FunctionReference callback = std::move(it->second);
-    callbacks_.erase(it);
+    auto it = pending_.find(job->id);
+    if (it == pending_.end()) return;  // cancelled after it finished
+    Napi::FunctionReference callback = std::move(it->second.callback);
+    pending_.erase(it);
     Napi::Value key = TakeKey(env, job);
     owned.reset();  // wipes the key material before JavaScript runs
-    if (callbacks_.empty()) {
-      tsfn_.Unref(env);
-      Unref();
-      if (closed_) StopThreads();
-    }
+    AfterLastPending(env);
     callback.Call({env.Null(), key});
     if (env.IsExceptionPending()) {  // as node does for its own callbacks: an uncaught exception
       Napi::Error error = env.GetAndClearPendingException();
       napi_fatal_exception(env, error.Value());
     }
+  }
+
+  void AfterLastPending(Napi::Env env) {
+    if (!pending_.empty()) return;
+    tsfn_.Unref(env);
+    Unref();
+    if (closed_) StopThreads();
   }
 
   // The key as a Buffer: the job's memory itself when the runtime allows external buffers (no
@@ -270,10 +302,14 @@ class Pool : public Napi::ObjectWrap<Pool> {
   std::unique_ptr<HashPool> pool_;
   Tsfn tsfn_;
   Link *link_ = nullptr;
-  std::unordered_map<uint64_t, Napi::FunctionReference> callbacks_;
-  uint64_t next_id_ = 1;
+  struct Pending {
+    Napi::FunctionReference callback;
+    Job *job;  // owned by the pool until handed back; valid while it is in pending_
+  };
+  std::unordered_map<uint64_t, Pending> pending_;
   bool closed_ = false;
-  double completed_before_close_ = 0, rejected_before_close_ = 0, paired_before_close_ = 0;
+  PoolStats final_stats_;  // the counters once the threads have stopped
+  uint64_t late_aborts_ = 0;  // cancelled after their hash was done: counted as aborted, not completed
 };
 
 void Pool::Deliver(Napi::Env env, Napi::Function, Link *link, Job *job) {

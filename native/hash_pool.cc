@@ -1,5 +1,7 @@
 #include "hash_pool.h"
 
+#include <chrono>
+#include <cmath>
 #include <new>
 
 namespace fastpbkdf2 {
@@ -8,6 +10,10 @@ namespace {
 // Iterations per step: short enough (about 1-5 ms) that chains are re-paired as work arrives and a
 // stopping pool exits promptly; long enough that the lock is noise.
 constexpr uint32_t kStepIterations = 1u << 14;
+// Weight of the past in the measured rates, per step: they follow a change within some 20 steps.
+constexpr double kRateDecay = 0.9;
+
+double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 void WipeBytes(void *p, size_t n) {
   volatile uint8_t *bytes = static_cast<volatile uint8_t *>(p);
@@ -20,9 +26,9 @@ Job::~Job() {
   for (size_t i = 0; i < slot_count; i++) WipeBytes(&slots[i].state, sizeof slots[i].state);
 }
 
-HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue,
+HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue, double max_wait_ms,
                    std::function<void(std::unique_ptr<Job>)> done)
-    : done_(std::move(done)), max_queue_(max_queue) {
+    : done_(std::move(done)), max_queue_(max_queue), max_wait_ms_(max_wait_ms) {
   threads = std::max(1u, threads);
   min_threads = std::min(std::max(1u, min_threads), threads);
   threads_.reserve(threads);
@@ -77,12 +83,20 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
     job->free_slots = &job->slots[i];
   }
   job->free_count = job->slot_count;
+  job->work_left = static_cast<double>(job->blocks) * job->iterations;
+  if (std::isfinite(max_wait_ms_)) Calibrate(job->backend, job->digest);
 
   std::unique_lock<std::mutex> lock(mutex_);
-  // A call for which a thread is idle does not wait, so it does not count against the bound.
-  if (stats_.queued >= idle_threads_ && stats_.queued - idle_threads_ >= max_queue_) {
-    stats_.rejected++;
-    return Submitted::kQueueFull;
+  // A call for which a thread is idle does not wait, so it counts against neither bound.
+  if (stats_.queued >= idle_threads_) {
+    if (stats_.queued - idle_threads_ >= max_queue_) {
+      stats_.rejected++;
+      return Submitted::kQueueFull;
+    }
+    if (EstimateWaitMs() > max_wait_ms_) {
+      stats_.rejected_wait++;
+      return Submitted::kWaitTooLong;
+    }
   }
   Job *raw = job.release();
   Own(raw);
@@ -93,6 +107,7 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
     return Submitted::kAccepted;
   }
   stats_.queued++;
+  queues_[raw->digest].work += raw->work_left;
   Enqueue(raw);
   lock.unlock();
   wake_.notify_one();
@@ -101,7 +116,92 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
 
 PoolStats HashPool::Stats() {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stats_;
+  PoolStats stats = stats_;
+  stats.estimated_wait_ms = stats_.queued < idle_threads_ ? 0 : EstimateWaitMs();
+  for (int d = 0; d < FP_DIGEST_COUNT; d++) {
+    const Queue &q = queues_[d];
+    stats.rate[d] = q.measured_seconds > 0 ? q.measured_work / q.measured_seconds * thread_count_ : 0;
+  }
+  return stats;
+}
+
+// The time for the pool to run all the work it holds, at each digest's measured rate on every
+// thread: an upper bound of a new call's wait (part of that work runs alongside it), which keeps
+// accepted calls within the budget. Digests not measured yet count as no work.
+double HashPool::EstimateWaitMs() const {
+  double seconds = 0;
+  for (const Queue &q : queues_)
+    if (q.measured_work > 0) seconds += q.work / (q.measured_work / q.measured_seconds * thread_count_);
+  return seconds * 1000;
+}
+
+// A first rate for a digest, before any step has been measured: one thread's widest loop for a
+// moment (well under a millisecond), on the submitting thread.
+void HashPool::Calibrate(const fp_backend *backend, fp_digest digest) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queues_[digest].measured_seconds > 0) return;
+  }
+  constexpr uint32_t kIterations = 1024;
+  const unsigned lanes = std::min<unsigned>(FP_MAX_LANES, fp_chains_max(backend, digest));
+  fp_hmac_keys keys;
+  fp_hmac_keys_init(digest, &keys, nullptr, 0);
+  fp_chain chains[FP_MAX_LANES];
+  fp_chain *pointers[FP_MAX_LANES];
+  for (unsigned i = 0; i < lanes; i++) {
+    fp_chain_start(&chains[i], digest, &keys, nullptr, 0, i + 1, kIterations + 1);
+    pointers[i] = &chains[i];
+  }
+  const auto started = std::chrono::steady_clock::now();
+  fp_chains_advance(backend, pointers, lanes, kIterations);
+  const double seconds = Seconds(std::chrono::steady_clock::now() - started);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Queue &q = queues_[digest];
+  if (q.measured_seconds == 0) {
+    q.measured_work = static_cast<double>(lanes) * kIterations;
+    q.measured_seconds = std::max(seconds, 1e-9);
+  }
+}
+
+bool HashPool::Cancel(Job *job) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (job->finished || job->cancelled) return false;
+  job->cancelled = true;
+  stats_.aborted++;
+  if (job->started)
+    stats_.running--;
+  else
+    stats_.queued--;
+  Queue &q = queues_[job->digest];
+  if (job->in_queue) {
+    q.jobs.Remove(job);
+    job->in_queue = false;
+    q.waiting -= job->Startable();
+  }
+  job->next_block = job->blocks;  // starts no more blocks
+  q.work -= job->work_left;
+  job->work_left = 0;
+  for (Chain *chain = q.chains.head; chain;) {  // its chains waiting for a step go back to its slots
+    Chain *next = chain->next;
+    if (chain->job == job) {
+      q.chains.Remove(chain);
+      q.waiting--;
+      chain->next = job->free_slots;
+      job->free_slots = chain;
+      job->free_count++;
+    }
+    chain = next;
+  }
+  if (job->in_steps == 0) Drop(job, lock);  // else the step holding its chains drops it
+  return true;
+}
+
+void HashPool::Drop(Job *job, std::unique_lock<std::mutex> &lock) {
+  Disown(job);
+  queues_[job->digest].work -= job->work_left;
+  lock.unlock();
+  delete job;
+  lock.lock();
 }
 
 void HashPool::Own(Job *job) {
@@ -188,13 +288,20 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
       job->free_count--;
       chain->block = static_cast<uint32_t>(++job->next_block);
       chain->fresh = true;
+      chain->state.remaining = job->iterations;  // counting U_1, which the start computes
       group[n++] = chain;
     }
     Enqueue(job);  // to the back: the next step serves the next job
   }
+  uint32_t remaining_before[FP_MAX_LANES];
+  for (size_t i = 0; i < n; i++) {
+    group[i]->job->in_steps++;
+    remaining_before[i] = group[i]->state.remaining;
+  }
   q.in_steps += n;
   if (HasWork()) wake_.notify_one();
   lock.unlock();
+  const auto started = std::chrono::steady_clock::now();
 
   for (size_t i = 0; i < new_count; i++) {
     Job *job = new_jobs[i];
@@ -224,16 +331,35 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
     fp_chain_output(&chain->state, key.data() + offset, std::min(block_bytes, key.length() - offset));
   }
 
+  const double seconds = Seconds(std::chrono::steady_clock::now() - started);
+
   lock.lock();
   q.in_steps -= n;
   if (advancing_count > 1) stats_.paired_steps++;
+  double work = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double done = remaining_before[i] - group[i]->state.remaining;
+    work += done;
+    if (group[i]->job->cancelled) continue;  // its work left the estimate when it was cancelled
+    group[i]->job->work_left -= done;
+    q.work -= done;
+  }
+  q.measured_work = q.measured_work * kRateDecay + work;
+  q.measured_seconds = q.measured_seconds * kRateDecay + seconds;
   for (size_t i = 0; i < new_count; i++) {
     new_jobs[i]->set_up = true;
     Enqueue(new_jobs[i]);
   }
   // In reverse, so unfinished chains go back to the front in their original order.
   for (size_t i = n; i-- > 0;) {
-    if (group[i]->state.remaining > 0) {
+    Job *job = group[i]->job;
+    job->in_steps--;
+    if (job->cancelled) {
+      group[i]->next = job->free_slots;
+      job->free_slots = group[i];
+      job->free_count++;
+      if (job->in_steps == 0) Drop(job, lock);
+    } else if (group[i]->state.remaining > 0) {
       q.chains.PushFront(group[i]);
       q.waiting++;
     } else {
@@ -261,6 +387,8 @@ void HashPool::Release(Chain *chain, std::unique_lock<std::mutex> &lock) {
 
 void HashPool::Finish(Job *job, std::unique_lock<std::mutex> &lock) {
   Disown(job);
+  job->finished = true;
+  queues_[job->digest].work -= job->work_left;  // zero but for rounding
   stats_.running--;
   stats_.completed++;
   lock.unlock();

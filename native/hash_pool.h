@@ -29,7 +29,11 @@ struct PoolStats {
   uint64_t running = 0;    // started, not finished
   uint64_t completed = 0;  // finished and handed to the completion callback
   uint64_t rejected = 0;   // refused because the queue was full
+  uint64_t rejected_wait = 0;  // refused because the estimated wait was over max_wait_ms
+  uint64_t aborted = 0;    // cancelled before they finished
   uint64_t paired_steps = 0;  // steps that ran several chains together (two-lane or wide loops)
+  double estimated_wait_ms = 0;  // what a call submitted now would wait (see EstimateWaitMs)
+  double rate[FP_DIGEST_COUNT] = {0, 0, 0};  // measured iterations per second, all threads; 0: not yet
 };
 
 struct Job;
@@ -64,6 +68,10 @@ struct Job {
   bool set_up = false;    // HMAC keys ready; until then one thread owns the job
   bool started = false;   // counted as running rather than queued
   bool in_queue = false;  // in its digest's queue of jobs with blocks to start
+  bool cancelled = false; // dropped once no step holds its chains
+  bool finished = false;  // handed back through `done`
+  size_t in_steps = 0;    // its chains being advanced right now
+  double work_left = 0;   // iterations still to run over all its blocks
   Job *next_queued = nullptr;
   Job *prev_owned = nullptr, *next_owned = nullptr;  // every job the pool holds
   // Blocks that could be started now.
@@ -72,18 +80,24 @@ struct Job {
 
 class HashPool {
  public:
-  enum class Submitted { kAccepted, kQueueFull, kNoMemory };
+  enum class Submitted { kAccepted, kQueueFull, kWaitTooLong, kNoMemory };
 
   // `done` runs on a pool thread (or in Submit for an empty key) when a job has finished; it takes
   // ownership of the job. Starts `threads` threads, or as many as the system allows if that is at
   // least `min_threads`; otherwise throws what std::thread threw, after joining those started.
-  HashPool(unsigned threads, unsigned min_threads, size_t max_queue, std::function<void(std::unique_ptr<Job>)> done);
+  // A call is refused when max_queue calls wait already, or when its estimated wait is over
+  // max_wait_ms (infinity: no bound).
+  HashPool(unsigned threads, unsigned min_threads, size_t max_queue, double max_wait_ms,
+           std::function<void(std::unique_ptr<Job>)> done);
   ~HashPool();  // stops: threads finish their current step and exit; unfinished jobs are dropped
   HashPool(const HashPool &) = delete;
   HashPool &operator=(const HashPool &) = delete;
 
   // Queues a job; on refusal the job is destroyed. Never throws.
   Submitted Submit(std::unique_ptr<Job> job);
+  // Drops a job that has not been handed back yet: at once if no step holds its chains, else when
+  // that step ends. `done` is never called for it. False if it has been handed back already.
+  bool Cancel(Job *job);
   PoolStats Stats();
   unsigned threads() const { return static_cast<unsigned>(thread_count_); }
 
@@ -96,6 +110,12 @@ class HashPool {
       item->*Next = nullptr;
       (tail ? tail->*Next : head) = item;
       tail = item;
+    }
+    void Remove(T *item) {  // linear: for cancellations only
+      T *prev = nullptr;
+      for (T *at = head; at != item; at = at->*Next) prev = at;
+      (prev ? prev->*Next : head) = item->*Next;
+      if (tail == item) tail = prev;
     }
     void PushFront(T *item) {
       item->*Next = head;
@@ -114,6 +134,10 @@ class HashPool {
     List<Job, &Job::next_queued> jobs;  // with blocks to start, taken in turn
     size_t waiting = 0;  // chains that a step could take: waiting ones plus startable blocks
     size_t in_steps = 0;  // chains being advanced right now
+    double work = 0;      // iterations left in all its jobs, queued or running
+    // Iterations run and seconds taken by one thread's steps, both decaying: their ratio is the
+    // measured rate of one thread.
+    double measured_work = 0, measured_seconds = 0;
   };
 
   void WorkerLoop();
@@ -122,6 +146,9 @@ class HashPool {
   void Enqueue(Job *job);  // if it has blocks to start and is not queued yet
   void Release(Chain *chain, std::unique_lock<std::mutex> &lock);
   void Finish(Job *job, std::unique_lock<std::mutex> &lock);
+  void Drop(Job *job, std::unique_lock<std::mutex> &lock);
+  void Calibrate(const fp_backend *backend, fp_digest digest);
+  double EstimateWaitMs() const;
   void Stop();
   bool HasWork() const;
   void Own(Job *job);
@@ -136,6 +163,7 @@ class HashPool {
   size_t thread_count_ = 0;  // threads_.size() once all are started
   std::function<void(std::unique_ptr<Job>)> done_;
   size_t max_queue_;
+  double max_wait_ms_;
   unsigned idle_threads_ = 0;
   bool stopping_ = false;
   PoolStats stats_;

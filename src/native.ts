@@ -6,7 +6,7 @@ export interface NativeAddon {
   /** Fills `key` (keylen bytes). */
   pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number, key: Uint8Array): void;
   /** Starts `threads` threads, or as many as the system allows if at least minThreads; else throws (ERR_FASTPBKDF2_THREAD_START). */
-  Pool: new (threads: number, maxQueue: number, minThreads: number) => NativePool;
+  Pool: new (threads: number, maxQueue: number, minThreads: number, maxWaitMs: number) => NativePool;
   backends(): string[];
   backend(): string;
   setBackend(name: string): boolean;
@@ -19,6 +19,8 @@ export const enum Submitted {
   QueueFull = 1,
   /** The call's copies or its key could not be allocated. */
   NoMemory = 2,
+  /** The estimated wait is over maxWaitMs: the call is not queued. */
+  WaitTooLong = 3,
 }
 
 /** fastpbkdf2's own hashing threads (native/hash_pool.h). */
@@ -29,9 +31,23 @@ export interface NativePool {
     iterations: number,
     keylen: number,
     digest: number,
+    id: number,
     done: (err: null, key: Buffer) => void,
   ): Submitted;
-  stats(): { threads: number; queued: number; running: number; completed: number; rejected: number; pairedSteps: number };
+  /** Drops call `id` (queued, or at its running step's end): `done` is never called. False if not pending. */
+  cancel(id: number): boolean;
+  stats(): {
+    threads: number;
+    queued: number;
+    running: number;
+    completed: number;
+    rejectedQueue: number;
+    rejectedWait: number;
+    aborted: number;
+    pairedSteps: number;
+    estimatedWaitMs: number;
+    iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
+  };
   close(): void;
 }
 

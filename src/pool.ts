@@ -1,6 +1,7 @@
 // Hashing thread pools: fastpbkdf2's own threads (not libuv's, which fs, dns and zlib share), with
-// an optional bound on waiting work so that an overloaded login endpoint fails fast instead of
-// queueing forever. Concurrent calls of one digest are paired into two-lane loops natively.
+// optional bounds on waiting work (calls, or estimated milliseconds) so that an overloaded login
+// endpoint fails fast instead of queueing forever, and calls that can be aborted. Concurrent calls
+// of one digest are paired into two-lane loops natively.
 import type * as crypto from 'node:crypto';
 import * as os from 'node:os';
 
@@ -12,6 +13,18 @@ export interface PoolOptions {
   threads?: number;
   /** Most calls that may wait for a thread; beyond it calls fail with ERR_FASTPBKDF2_OVERLOADED. Default: no bound. */
   maxQueue?: number;
+  /**
+   * Longest estimated wait (ms) before a call starts: a call that would wait longer fails at once with
+   * ERR_FASTPBKDF2_OVERLOADED and `retryAfterMs`. Estimated from the work the pool holds and its
+   * measured hashing rate. Default: no bound. Not applied without the native addon.
+   */
+  maxWaitMs?: number;
+}
+
+/** Options of one pool.pbkdf2 call. */
+export interface CallOptions {
+  /** Aborts the call: a queued one is dropped at once, a running one at its next step (a few ms); it fails with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface PoolStats {
@@ -21,21 +34,61 @@ export interface PoolStats {
   /** Calls being hashed. */
   running: number;
   completed: number;
-  /** Calls refused because `maxQueue` calls were already waiting. */
+  /** Calls that will not complete: refused (maxQueue, maxWaitMs) or aborted; `rejectedBy` splits them. */
   rejected: number;
+  rejectedBy: { queue: number; wait: number; aborted: number };
   /** Hashing steps that ran two calls' chains side by side in a two-lane loop. */
   pairedSteps: number;
+  /** How long a call submitted now would wait before it starts, estimated (ms). */
+  estimatedWaitMs: number;
+  /** The whole pool's measured hashing rate per digest (iterations per second; 0: not measured yet). */
+  iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
 }
 
 type Callback = (err: Error | null, derivedKey: NonSharedBuffer) => void;
 
-/** The error of a call refused because the pool's queue is full. */
+/** The error of a call refused because the pool's queue is full or its wait would exceed maxWaitMs. */
 export class PoolOverloadedError extends Error {
   readonly code = 'ERR_FASTPBKDF2_OVERLOADED';
-  constructor(maxQueue: number) {
-    super(`fastpbkdf2: hashing queue is full (maxQueue ${maxQueue}); try again later`);
+  /** Which bound refused the call. */
+  readonly reason: 'queue' | 'wait';
+  /** maxWaitMs refusals: when the estimated wait should be back within the budget (ms). */
+  readonly retryAfterMs?: number;
+  constructor(maxQueue: number, wait?: { maxWaitMs: number; estimatedWaitMs: number }) {
+    super(
+      wait
+        ? `fastpbkdf2: estimated wait ${Math.round(wait.estimatedWaitMs)} ms is over maxWaitMs ${wait.maxWaitMs}; try again later`
+        : `fastpbkdf2: hashing queue is full (maxQueue ${maxQueue}); try again later`,
+    );
     this.name = 'PoolOverloadedError';
+    this.reason = wait ? 'wait' : 'queue';
+    if (wait) this.retryAfterMs = Math.max(1, Math.ceil(wait.estimatedWaitMs - wait.maxWaitMs));
   }
+}
+
+/** What node's abortable APIs reject with: name AbortError, code ABORT_ERR, cause the signal's reason. */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(signal: AbortSignal) {
+    super('The operation was aborted', { cause: signal.reason });
+    this.name = 'AbortError';
+  }
+}
+
+function readCallOptions(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw Object.assign(new TypeError(`The "options" argument must be of type object. Received ${String(options)}`), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+  }
+  const { signal } = options as CallOptions;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw Object.assign(new TypeError('The "options.signal" property must be an instance of AbortSignal'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+  }
+  return signal;
 }
 
 /** node's error for memory its C++ layer could not allocate (here: a call's copies or its key). */
@@ -43,38 +96,54 @@ function allocationFailed(): Error {
   return Object.assign(new Error('Failed to allocate memory'), { code: 'ERR_MEMORY_ALLOCATION_FAILED' });
 }
 
-function checkOptions(options: PoolOptions): { threads: number; maxQueue: number } {
+function checkOptions(options: PoolOptions): { threads: number; maxQueue: number; maxWaitMs: number } {
   const threads = options.threads ?? (os.availableParallelism?.() ?? os.cpus().length);
   const maxQueue = options.maxQueue ?? Infinity;
+  const maxWaitMs = options.maxWaitMs ?? Infinity;
   if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new RangeError(`fastpbkdf2: threads must be an integer from 1 to 1024, got ${threads}`);
   }
   if (!(maxQueue === Infinity || (Number.isInteger(maxQueue) && maxQueue >= 0))) {
     throw new RangeError(`fastpbkdf2: maxQueue must be a non-negative integer or Infinity, got ${maxQueue}`);
   }
-  return { threads, maxQueue };
+  if (!(typeof maxWaitMs === 'number' && maxWaitMs >= 0)) {
+    throw new RangeError(`fastpbkdf2: maxWaitMs must be a non-negative number or Infinity, got ${maxWaitMs}`);
+  }
+  return { threads, maxQueue, maxWaitMs };
 }
 
 class Pool {
   readonly #native: NativePool | undefined;
   readonly #maxQueue: number;
+  readonly #maxWaitMs: number;
   readonly #threads: number;
-  // Without the addon, calls go to node:crypto and are counted here instead.
+  #lastId = 0;
+  // Calls aborted before they reached the native pool, and every call when there is no addon
+  // (node:crypto serves them and they are counted here).
+  #aborted = 0;
   #fallback = { pending: 0, completed: 0, rejected: 0 };
   #closed = false;
 
   /** Throws ERR_FASTPBKDF2_THREAD_START when fewer than minThreads threads (default: all) can start. */
   constructor(options: PoolOptions, minThreads?: number) {
-    const { threads, maxQueue } = checkOptions(options);
+    const { threads, maxQueue, maxWaitMs } = checkOptions(options);
     this.#maxQueue = maxQueue;
+    this.#maxWaitMs = maxWaitMs;
     this.#threads = threads;
     const bound = maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue;
-    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads) : undefined;
+    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs) : undefined;
   }
 
-  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the queue is full. */
-  pbkdf2(password: crypto.BinaryLike, salt: crypto.BinaryLike, iterations: number, keylen: number, digest: string): Promise<NonSharedBuffer>;
-  /** crypto.pbkdf2 on this pool with a callback; an overload error is passed to it (asynchronously). */
+  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the pool is overloaded. */
+  pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    options?: CallOptions,
+  ): Promise<NonSharedBuffer>;
+  /** crypto.pbkdf2 on this pool with a callback; an overload or abort error is passed to it (asynchronously). */
   pbkdf2(
     password: crypto.BinaryLike,
     salt: crypto.BinaryLike,
@@ -89,49 +158,130 @@ class Pool {
     iterations: number,
     keylen: number,
     digest: string,
-    callback?: Callback,
+    options: CallOptions,
+    callback: Callback,
+  ): void;
+  pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    optionsOrCallback?: CallOptions | Callback,
+    maybeCallback?: Callback,
   ): Promise<NonSharedBuffer> | undefined {
+    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
     if (callback === undefined) {
       return new Promise((resolve, reject) =>
-        this.pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key))),
+        this.pbkdf2(password, salt, iterations, keylen, digest, options ?? {}, (err, key) => (err ? reject(err) : resolve(key))),
       );
     }
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
+    const signal = readCallOptions(options);
     const call = nativeCall(password, salt, iterations, keylen, digest);
     if (call && this.#native) {
-      this.submitNative(call, callback);
+      if (signal?.aborted) {
+        this.#aborted++;
+        process.nextTick(callback, new AbortError(signal));
+      } else {
+        this.submitNative(call, callback, signal);
+      }
       return undefined;
     }
     // node:crypto serves it (another digest, no addon, or bad arguments, which throw here as in node).
-    if (this.#native === undefined && this.#fallback.pending - this.#threads >= this.#maxQueue) {
+    if (this.#native === undefined && !signal?.aborted && this.#fallback.pending - this.#threads >= this.#maxQueue) {
       this.#fallback.rejected++;
       process.nextTick(callback, new PoolOverloadedError(this.#maxQueue));
       return undefined;
     }
+    let finish: Callback | undefined;
     nodePbkdf2(password, salt, iterations, keylen, digest, (err, key) => {
       this.#fallback.pending--;
       this.#fallback.completed++;
-      callback(err, key);
+      finish!(err, key);
     });
+    finish = this.#abortable(callback, signal); // after node has thrown its argument errors, if any
     this.#fallback.pending++;
     return undefined;
   }
 
+  // For node:crypto's calls, which cannot be stopped: the callback gets the AbortError at once and
+  // never the key (node still computes it).
+  #abortable(callback: Callback, signal: AbortSignal | undefined): Callback {
+    if (!signal) return callback;
+    let settled = false;
+    const onAbort = () => {
+      settled = true;
+      this.#aborted++;
+      process.nextTick(callback, new AbortError(signal));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return (err, key) => {
+      signal.removeEventListener('abort', onAbort);
+      if (!settled) callback(err, key);
+    };
+  }
+
   /** Runs a call already checked by nativeCall() (used by the drop-in pbkdf2 too). */
-  submitNative(call: NativeCall, callback: Callback): void {
+  submitNative(call: NativeCall, callback: Callback, signal?: AbortSignal): void {
     const native = this.#native!;
-    const submitted = native.submit(call.password, call.salt, call.iterations, call.keylen, call.digest, (err, key) =>
-      callback(err, key as NonSharedBuffer),
-    );
-    if (submitted === Submitted.QueueFull) process.nextTick(callback, new PoolOverloadedError(this.#maxQueue));
-    else if (submitted === Submitted.NoMemory) process.nextTick(callback, allocationFailed());
+    const id = ++this.#lastId;
+    let onAbort: (() => void) | undefined;
+    const submitted = native.submit(call.password, call.salt, call.iterations, call.keylen, call.digest, id, (err, key) => {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+      callback(err, key as NonSharedBuffer);
+    });
+    switch (submitted) {
+      case Submitted.Accepted:
+        if (signal) {
+          onAbort = () => {
+            if (native.cancel(id)) process.nextTick(callback, new AbortError(signal));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        return;
+      case Submitted.QueueFull:
+        process.nextTick(callback, new PoolOverloadedError(this.#maxQueue));
+        return;
+      case Submitted.WaitTooLong: {
+        const { estimatedWaitMs } = native.stats();
+        process.nextTick(callback, new PoolOverloadedError(this.#maxQueue, { maxWaitMs: this.#maxWaitMs, estimatedWaitMs }));
+        return;
+      }
+      default:
+        process.nextTick(callback, allocationFailed());
+    }
   }
 
   stats(): PoolStats {
-    if (this.#native) return this.#native.stats();
-    const { pending, completed, rejected } = this.#fallback;
-    const running = Math.min(pending, this.#threads);
-    return { threads: this.#threads, queued: pending - running, running, completed, rejected, pairedSteps: 0 };
+    const fallback = this.#fallback;
+    const running = Math.min(fallback.pending, this.#threads);
+    const s = this.#native?.stats() ?? {
+      threads: this.#threads,
+      queued: fallback.pending - running,
+      running,
+      completed: fallback.completed,
+      rejectedQueue: fallback.rejected,
+      rejectedWait: 0,
+      aborted: 0,
+      pairedSteps: 0,
+      estimatedWaitMs: 0,
+      iterationsPerSecond: { sha1: 0, sha256: 0, sha512: 0 },
+    };
+    const rejectedBy = { queue: s.rejectedQueue, wait: s.rejectedWait, aborted: s.aborted + this.#aborted };
+    return {
+      threads: s.threads,
+      queued: s.queued,
+      running: s.running,
+      completed: s.completed,
+      rejected: rejectedBy.queue + rejectedBy.wait + rejectedBy.aborted,
+      rejectedBy,
+      pairedSteps: s.pairedSteps,
+      estimatedWaitMs: s.estimatedWaitMs,
+      iterationsPerSecond: s.iterationsPerSecond,
+    };
   }
 
   /** Refuses new calls; calls already accepted complete; the threads then exit. */

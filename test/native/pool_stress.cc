@@ -1,14 +1,18 @@
 // Stress driver for native/hash_pool.cc without node, for ASan/UBSan and TSan (npm run
 // test:sanitize): several threads submit jobs of mixed digests, backends, iterations and key
 // lengths (empty, one block, many blocks) to one pool; every finished key is checked against the
-// portable backend's fp_pbkdf2; some rounds wait for every job, others destroy the pool mid-flight.
-// Usage: pool_stress [rounds]. Last line: "N keys checked, M wrong, K dropped"; exit 1 on any error.
+// portable backend's fp_pbkdf2; some jobs are cancelled (queued or running) and must then never be
+// handed back; some rounds wait for every job, others destroy the pool mid-flight.
+// Usage: pool_stress [rounds]. Last line: "N keys checked, M wrong, K cancelled, L dropped"; exit 1
+// on any error.
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -54,6 +58,12 @@ Params MakeParams(uint64_t id) {
 
 std::atomic<uint64_t> checked{0}, wrong{0}, done_in_round{0};
 std::atomic<bool> failed{false};
+// Handed-back jobs are kept until the round ends, as the binding keeps them until JavaScript has
+// its key, so that a cancellation racing with the hand-back finds them alive.
+std::mutex delivered_mutex;
+std::vector<std::unique_ptr<Job>> delivered;
+uint64_t round_first_id = 0;
+std::unique_ptr<std::atomic<bool>[]> cancelled;  // per id of the round: Cancel returned true
 
 void CheckKey(std::unique_ptr<Job> job) {
   const Params p = MakeParams(job->id);
@@ -65,8 +75,14 @@ void CheckKey(std::unique_ptr<Job> job) {
             static_cast<unsigned long long>(job->id), p.digest, p.backend->name, p.iterations, p.keylen);
     wrong++;
   }
+  if (cancelled[job->id - round_first_id]) {
+    fprintf(stderr, "job %llu: handed back after it was cancelled\n", static_cast<unsigned long long>(job->id));
+    failed = true;
+  }
   checked++;
   done_in_round++;
+  std::lock_guard<std::mutex> lock(delivered_mutex);
+  delivered.push_back(std::move(job));
 }
 
 std::unique_ptr<Job> NewJob(uint64_t id) {
@@ -94,23 +110,43 @@ int main(int argc, char **argv) {
     portable = *b;
   }
   uint64_t next_id = 1, dropped = 0;
+  std::atomic<uint64_t> cancel_count{0};
   for (int round = 0; round < rounds; round++) {
     const unsigned threads = 1 + round % 4;
     const bool wait_for_all = round % 2 == 0;
     const size_t max_queue = round % 3 == 0 ? 8 : SIZE_MAX;
     const int submitters = 3, per_submitter = 40;
     done_in_round = 0;
-    std::atomic<uint64_t> accepted{0};
-    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, CheckKey);
+    round_first_id = next_id;
+    cancelled.reset(new std::atomic<bool>[submitters * per_submitter]());
+    std::atomic<uint64_t> accepted{0}, cancelled_in_round{0};
+    // A budget in some rounds: refusals by wait are fine, the estimate must not crash or race.
+    const double max_wait_ms = round % 4 == 1 ? 5.0 : INFINITY;
+    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, max_wait_ms, CheckKey);
     std::vector<std::thread> workers;
     for (int s = 0; s < submitters; s++) {
       const uint64_t first = next_id + static_cast<uint64_t>(s) * per_submitter;
       workers.emplace_back([&, first] {
+        std::vector<Job *> mine;  // accepted, maybe cancelled later (each at most once)
         for (uint64_t id = first; id < first + per_submitter; id++) {
-          switch (pool->Submit(NewJob(id))) {
-            case HashPool::Submitted::kAccepted: accepted++; break;
-            case HashPool::Submitted::kQueueFull: std::this_thread::yield(); break;
-            case HashPool::Submitted::kNoMemory: fprintf(stderr, "kNoMemory\n"); failed = true; break;
+          std::unique_ptr<Job> job = NewJob(id);
+          Job *raw = job.get();
+          switch (pool->Submit(std::move(job))) {
+            case HashPool::Submitted::kAccepted: accepted++; mine.push_back(raw); break;
+            case HashPool::Submitted::kQueueFull:
+            case HashPool::Submitted::kWaitTooLong: std::this_thread::yield(); break;
+            default: fprintf(stderr, "unexpected refusal\n"); failed = true; break;
+          }
+          if (id % 5 == 0 && !mine.empty()) {  // cancel an earlier job: queued, running or done
+            Job *victim = mine[id % mine.size()];
+            const uint64_t victim_id = victim->id;  // read before: a cancelled job may be freed at once
+            mine.erase(mine.begin() + static_cast<long>(id % mine.size()));
+            cancelled[victim_id - round_first_id] = true;  // set first: done must not see it after
+            if (pool->Cancel(victim)) {
+              cancelled_in_round++;
+            } else {
+              cancelled[victim_id - round_first_id] = false;  // it had been handed back already
+            }
           }
         }
       });
@@ -118,9 +154,10 @@ int main(int argc, char **argv) {
     for (auto &w : workers) w.join();
     next_id += static_cast<uint64_t>(submitters) * per_submitter;
     if (wait_for_all) {
-      while (done_in_round < accepted) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      while (done_in_round + cancelled_in_round < accepted) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       const fastpbkdf2::PoolStats stats = pool->Stats();
-      if (stats.completed != accepted || stats.queued != 0 || stats.running != 0) {
+      if (stats.completed + stats.aborted != accepted || stats.aborted != cancelled_in_round || stats.queued != 0 ||
+          stats.running != 0) {
         fprintf(stderr, "round %d: stats do not add up\n", round);
         failed = true;
       }
@@ -128,9 +165,12 @@ int main(int argc, char **argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
     }
     pool.reset();  // mid-flight in the other rounds: unfinished jobs are dropped (and freed)
-    dropped += accepted - done_in_round;
+    dropped += accepted - done_in_round - cancelled_in_round;
+    cancel_count += cancelled_in_round;
+    delivered.clear();
   }
-  printf("%llu keys checked, %llu wrong, %llu dropped\n", static_cast<unsigned long long>(checked.load()),
-         static_cast<unsigned long long>(wrong.load()), static_cast<unsigned long long>(dropped));
+  printf("%llu keys checked, %llu wrong, %llu cancelled, %llu dropped\n", static_cast<unsigned long long>(checked.load()),
+         static_cast<unsigned long long>(wrong.load()), static_cast<unsigned long long>(cancel_count.load()),
+         static_cast<unsigned long long>(dropped));
   return failed || wrong > 0 || checked == 0 ? 1 : 0;
 }

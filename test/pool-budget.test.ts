@@ -1,0 +1,140 @@
+// Overload by latency budget (issue 12): createPool({ maxWaitMs }) refuses a call whose estimated
+// wait is over the budget, with retryAfterMs; an AbortSignal drops a queued call at once and stops a
+// running one at its next step; no hash is completed for an aborted call.
+import * as crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+
+import { fast } from './load';
+
+type CodedError = Error & { code?: string; reason?: string; retryAfterMs?: number; cause?: unknown };
+const LONG = 2 ** 31 - 1; // minutes of hashing: only ever aborted here
+const settle = (p: Promise<unknown>) => p.then(() => 'resolved', (e: CodedError) => e);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const started = Date.now(); !condition(); await sleep(5)) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+  }
+}
+
+describe('maxWaitMs', () => {
+  it('refuses at once a call that would wait longer, with retryAfterMs, from the measured rate', async () => {
+    const pool = fast.createPool({ threads: 1, maxWaitMs: 50 });
+    const ac = new AbortController();
+    try {
+      // An idle thread takes a call whatever the budget.
+      expect((await pool.pbkdf2('pw', 'salt', 1000, 32, 'sha256')).equals(crypto.pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256'))).toBe(true);
+      // Taken by the idle thread; it then holds minutes of work.
+      const busy = [settle(pool.pbkdf2('pw', 'salt', LONG, 32, 'sha256', { signal: ac.signal }))];
+      await until(() => pool.stats().running === 1);
+      const stats = pool.stats();
+      expect(stats.iterationsPerSecond.sha256).toBeGreaterThan(0);
+      expect(stats.estimatedWaitMs).toBeGreaterThan(10_000);
+      const started = performance.now();
+      const refused = (await settle(pool.pbkdf2('pw', 'salt', 1000, 32, 'sha256'))) as CodedError;
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(refused).toMatchObject({ name: 'PoolOverloadedError', code: 'ERR_FASTPBKDF2_OVERLOADED', reason: 'wait' });
+      expect(refused.retryAfterMs).toBeGreaterThan(10_000);
+      expect(pool.stats().rejectedBy).toEqual({ queue: 0, wait: 1, aborted: 0 });
+      ac.abort();
+      for (const r of await Promise.all(busy)) expect(r).toMatchObject({ code: 'ABORT_ERR' });
+      // The work is gone: the estimate falls and calls are taken again.
+      await until(() => pool.stats().running === 0);
+      expect(pool.stats().estimatedWaitMs).toBe(0);
+      expect((await pool.pbkdf2('pw', 'salt', 10, 20, 'sha1')).length).toBe(20);
+    } finally {
+      ac.abort();
+      pool.close();
+    }
+  });
+
+  it('is validated', () => {
+    expect(() => fast.createPool({ maxWaitMs: -1 })).toThrow(RangeError);
+    expect(() => fast.createPool({ maxWaitMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('signal', () => {
+  it('drops a queued call at once, with node\'s AbortError and the reason as cause', async () => {
+    const pool = fast.createPool({ threads: 1 });
+    const running = new AbortController();
+    try {
+      // More calls than one thread's widest loop (16 lanes at most): the last ones queue.
+      const first = Array.from({ length: 20 }, () => settle(pool.pbkdf2('pw', 'salt', LONG, 32, 'sha512', { signal: running.signal })));
+      const ac = new AbortController();
+      const queued = settle(pool.pbkdf2('pw', 'salt', LONG, 32, 'sha512', { signal: ac.signal }));
+      await until(() => pool.stats().running > 0);
+      const before = pool.stats().queued;
+      expect(before).toBeGreaterThan(0);
+      const reason = new Error('client went away');
+      ac.abort(reason);
+      expect(pool.stats().queued).toBe(before - 1); // removed at once
+      const err = (await queued) as CodedError;
+      expect(err).toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', message: 'The operation was aborted' });
+      expect(err.cause).toBe(reason);
+      running.abort();
+      await Promise.all(first);
+      await until(() => pool.stats().running === 0 && pool.stats().queued === 0);
+      expect(pool.stats()).toMatchObject({ completed: 0, rejected: 21, rejectedBy: { queue: 0, wait: 0, aborted: 21 } });
+    } finally {
+      running.abort();
+      pool.close();
+    }
+  });
+
+  it('stops a running call at its next step; the callback form gets the error once', async () => {
+    const pool = fast.createPool({ threads: 2 });
+    try {
+      const ac = new AbortController();
+      const calls: unknown[] = [];
+      pool.pbkdf2('pw', 'salt', LONG, 64, 'sha256', { signal: ac.signal }, (err) => calls.push(err));
+      await until(() => pool.stats().running === 1);
+      await sleep(20);
+      const started = Date.now();
+      ac.abort();
+      expect(calls).toEqual([]); // asynchronously, as node does
+      await until(() => pool.stats().running === 0, 2000); // the threads have let go of it
+      expect(Date.now() - started).toBeLessThan(2000);
+      await sleep(20);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ code: 'ABORT_ERR' });
+      expect(pool.stats()).toMatchObject({ completed: 0, rejectedBy: { aborted: 1 } });
+      // The pool goes on, with the right answers.
+      const key = await pool.pbkdf2('pw', 'salt', 3, 64, 'sha256', { signal: new AbortController().signal });
+      expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3, 64, 'sha256'))).toBe(true);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('an already aborted signal hashes nothing; a signal that never fires changes nothing', async () => {
+    const pool = fast.createPool({ threads: 1 });
+    try {
+      const err = (await settle(pool.pbkdf2('pw', 'salt', LONG, 32, 'sha1', { signal: AbortSignal.abort('gone') }))) as CodedError;
+      expect(err).toMatchObject({ code: 'ABORT_ERR', cause: 'gone' });
+      expect(pool.stats()).toMatchObject({ running: 0, queued: 0, rejectedBy: { aborted: 1 } });
+      // Digests node:crypto serves (sha384) take the signal too.
+      const other = (await settle(pool.pbkdf2('pw', 'salt', 1, 48, 'sha384', { signal: AbortSignal.abort() }))) as CodedError;
+      expect(other.code).toBe('ABORT_ERR');
+      const signal = new AbortController().signal;
+      const keys = await Promise.all([1, 2, 3].map((i) => pool.pbkdf2('pw', 'salt', 1000 * i, 20 * i, 'sha1', { signal })));
+      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 1000 * (i + 1), 20 * (i + 1), 'sha1'))).toBe(true));
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('checks its options as node does', () => {
+    const pool = fast.createPool({ threads: 1 });
+    try {
+      expect(() => pool.pbkdf2('pw', 'salt', 1, 32, 'sha256', { signal: {} as AbortSignal }, () => {})).toThrow(
+        expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }),
+      );
+      expect(() => pool.pbkdf2('pw', 'salt', 1, 32, 'sha256', null as unknown as object, () => {})).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
+      );
+    } finally {
+      pool.close();
+    }
+  });
+});
