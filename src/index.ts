@@ -3,7 +3,6 @@ export { pbkdf2, pbkdf2Sync } from './pbkdf2';
 export { backendFor, cpuPath, cpuPaths, isNative, setCpuPath, type BackendInfo } from './backend';
 export { nativeDigestNames } from './digests';
 export {
-  AbortError,
   configureDefaultPool,
   createPool,
   defaultPoolStats,

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
 import { addon, type NativePool, Submitted } from './native';
+import { abortError, callSignal, type RemoteCallOptions } from './remote/abort';
 
 export interface PoolOptions {
   /** Hashing threads; default: the number of CPUs (os.availableParallelism()). */
@@ -21,11 +22,11 @@ export interface PoolOptions {
   maxWaitMs?: number;
 }
 
-/** Options of one pool.pbkdf2 call. */
-export interface CallOptions {
-  /** Aborts the call: a queued one is dropped at once, a running one at its next step (a few ms); it fails with an AbortError. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of one pool.pbkdf2 call: `signal` aborts it (a queued call is dropped at once, a running
+ * one at its next step, a few ms); it fails with node's AbortError. The same as the remote pool's.
+ */
+export type CallOptions = RemoteCallOptions;
 
 export interface PoolStats {
   threads: number;
@@ -64,31 +65,6 @@ export class PoolOverloadedError extends Error {
     this.reason = wait ? 'wait' : 'queue';
     if (wait) this.retryAfterMs = Math.max(1, Math.ceil(wait.estimatedWaitMs - wait.maxWaitMs));
   }
-}
-
-/** What node's abortable APIs reject with: name AbortError, code ABORT_ERR, cause the signal's reason. */
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR';
-  constructor(signal: AbortSignal) {
-    super('The operation was aborted', { cause: signal.reason });
-    this.name = 'AbortError';
-  }
-}
-
-function readCallOptions(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (options === null || typeof options !== 'object') {
-    throw Object.assign(new TypeError(`The "options" argument must be of type object. Received ${String(options)}`), {
-      code: 'ERR_INVALID_ARG_TYPE',
-    });
-  }
-  const { signal } = options as CallOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw Object.assign(new TypeError('The "options.signal" property must be an instance of AbortSignal'), {
-      code: 'ERR_INVALID_ARG_TYPE',
-    });
-  }
-  return signal;
 }
 
 /** node's error for memory its C++ layer could not allocate (here: a call's copies or its key). */
@@ -178,12 +154,12 @@ class Pool {
       );
     }
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
-    const signal = readCallOptions(options);
+    const signal = callSignal(options);
     const call = nativeCall(password, salt, iterations, keylen, digest);
     if (call && this.#native) {
       if (signal?.aborted) {
         this.#aborted++;
-        process.nextTick(callback, new AbortError(signal));
+        process.nextTick(callback, abortError(signal));
       } else {
         this.submitNative(call, callback, signal);
       }
@@ -214,7 +190,7 @@ class Pool {
     const onAbort = () => {
       settled = true;
       this.#aborted++;
-      process.nextTick(callback, new AbortError(signal));
+      process.nextTick(callback, abortError(signal));
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
@@ -237,7 +213,7 @@ class Pool {
       case Submitted.Accepted:
         if (signal) {
           onAbort = () => {
-            if (native.cancel(id)) process.nextTick(callback, new AbortError(signal));
+            if (native.cancel(id)) process.nextTick(callback, abortError(signal));
           };
           signal.addEventListener('abort', onAbort, { once: true });
         }
