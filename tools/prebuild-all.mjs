@@ -33,12 +33,14 @@ const targets = {
 const gyp = JSON.parse(readFileSync(join(repo, 'binding.gyp'), 'utf8')).targets[0];
 const napiVersion = Number(gyp.defines.find((d) => d.startsWith('NAPI_VERSION=')).split('=')[1]);
 const common = [
-  '-O3', '-g0', '-fPIC', '-fvisibility=hidden', '-fno-strict-aliasing',
+  '-g0', '-fPIC', '-fvisibility=hidden',
   ...gyp.defines.map((d) => `-D${d}`), `-DNODE_GYP_MODULE_NAME=${gyp.target_name}`, '-DBUILDING_NODE_EXTENSION',
   `-I${napiHeaders()}`, `-I${require('node-addon-api').include_dir.replace(/"/g, '')}`,
 ];
-// As node-gyp's defaults for addons: no C++ exceptions or RTTI (NAPI_DISABLE_CPP_EXCEPTIONS).
-const cxxflags = ['-std=c++17', '-fno-exceptions', '-fno-rtti'];
+// binding.gyp's flags on top of node-gyp's defaults for addons (no RTTI; no C++ exceptions unless
+// binding.gyp removes -fno-exceptions).
+const cflags = gyp.cflags;
+const cxxflags = ['-fno-rtti', ...(gyp['cflags_cc!'].includes('-fno-exceptions') ? [] : ['-fno-exceptions']), ...gyp.cflags_cc];
 const exported = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
 
 function run(cmd, args, env) {
@@ -81,7 +83,7 @@ async function build(name, zig, env) {
   const objects = sources.map((s) => join(dir, `${basename(s)}.o`));
   await pool(sources.map((src, i) => () => {
     const cxx = src.endsWith('.cc');
-    return run(zig, [cxx ? 'c++' : 'cc', ...flags, ...(cxx ? cxxflags : []), '-c', join(repo, src), '-o', objects[i]], env);
+    return run(zig, [cxx ? 'c++' : 'cc', ...flags, ...(cxx ? cxxflags : cflags), '-c', join(repo, src), '-o', objects[i]], env);
   }), 2);
 
   const link = ['c++', '-target', t.zig, ...t.cflags, '-shared', '-s', '-o', join(dir, 'fastpbkdf2.node'), ...objects];
