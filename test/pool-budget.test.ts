@@ -138,3 +138,31 @@ describe('signal', () => {
     }
   });
 });
+
+describe('fastpbkdf2/password with { signal }', () => {
+  it('verify and hash stop when aborted, on a given pool or the default one', async () => {
+    const { createRequire } = await import('node:module');
+    const password = createRequire(import.meta.url)('../dist/password/index.js');
+    const stored = await password.hash('secret', { format: 'django', iterations: 1000, signal: new AbortController().signal });
+    expect(await password.verify('secret', stored, { signal: new AbortController().signal })).toBe(true);
+
+    const gone = (await settle(password.verify('secret', stored, { signal: AbortSignal.abort('gone') }))) as CodedError;
+    expect(gone).toMatchObject({ code: 'ABORT_ERR', cause: 'gone' });
+
+    const pool = fast.createPool({ threads: 1 });
+    try {
+      const huge = 'pbkdf2_sha256$2147483647$salt$' + Buffer.alloc(32).toString('base64');
+      const ac = new AbortController();
+      const running = settle(password.verify('secret', huge, { pool, signal: ac.signal, maxIterations: 2 ** 31 - 1 }));
+      const hashing = settle(password.hash('secret', { pool, signal: ac.signal, iterations: 2 ** 31 - 1, maxIterations: 2 ** 31 - 1 }));
+      await until(() => pool.stats().running === 2);
+      ac.abort();
+      expect(await running).toMatchObject({ code: 'ABORT_ERR' });
+      expect(await hashing).toMatchObject({ code: 'ABORT_ERR' });
+      expect(pool.stats()).toMatchObject({ completed: 0, rejectedBy: { aborted: 2 } });
+    } finally {
+      pool.close();
+    }
+    await expect(password.verify('secret', stored, { signal: 'soon' })).rejects.toMatchObject({ code: 'ERR_FASTPBKDF2_INVALID_ARGUMENT' });
+  });
+});

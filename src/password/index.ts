@@ -61,6 +61,11 @@ export interface VerifyOptions extends ReadOptions, Partial<Limits> {
    * full. Async verify only.
    */
   pool?: PasswordPool;
+  /**
+   * Aborts the verification (e.g. when the client has gone): a queued hash is dropped at once, a
+   * running one at its next step; verify rejects with node's AbortError (code ABORT_ERR). Async only.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HashOptions extends Partial<Limits> {
@@ -78,6 +83,8 @@ export interface HashOptions extends Partial<Limits> {
   saltLength?: number;
   /** Hash on this pool (from createPool); see VerifyOptions.pool. Async hash only. */
   pool?: PasswordPool;
+  /** Aborts the hashing; see VerifyOptions.signal. Async hash only. */
+  signal?: AbortSignal;
 }
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -93,6 +100,15 @@ function optionsObject<T extends object>(options: T | undefined, name = 'options
 }
 
 // Each helper reads each option field once: a getter may answer differently on every read.
+
+/** Where and how the async functions hash: options.pool and options.signal. */
+function hashingOptions(options: VerifyOptions | HashOptions | undefined): { pool?: PasswordPool; signal?: AbortSignal } {
+  const o = optionsObject<VerifyOptions | HashOptions>(options);
+  const pool = o.pool;
+  const signal = o.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidArgument('options.signal must be an AbortSignal');
+  return { pool, signal };
+}
 
 function parseContext(o: ReadOptions): ParseContext {
   const w = o.werkzeugDefaultIterations;
@@ -190,7 +206,8 @@ function conclude(plan: VerifyPlan, derived: Buffer): boolean {
  */
 export async function verify(password: Password, encoded: EncodedHash | null | undefined, options?: VerifyOptions): Promise<boolean> {
   const plan = planVerify(password, encoded, options);
-  const derived = await derive(plan.password, plan.salt, plan.iterations, plan.expected.length, plan.digest, options?.pool);
+  const { pool, signal } = hashingOptions(options);
+  const derived = await derive(plan.password, plan.salt, plan.iterations, plan.expected.length, plan.digest, pool, signal);
   return conclude(plan, derived);
 }
 
@@ -300,7 +317,8 @@ function encodePlan(plan: HashPlan, hash: Buffer): string {
  */
 export async function hash(password: Password, options?: HashOptions): Promise<string> {
   const plan = planHash(password, options);
-  return encodePlan(plan, await derive(plan.password, plan.salt, plan.iterations, plan.keylen, plan.digest, options?.pool));
+  const { pool, signal } = hashingOptions(options);
+  return encodePlan(plan, await derive(plan.password, plan.salt, plan.iterations, plan.keylen, plan.digest, pool, signal));
 }
 
 /** hash, blocking the calling thread. */

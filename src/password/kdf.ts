@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { pbkdf2, pbkdf2Sync } from '../index';
-import type { HashPool } from '../pool';
+import { defaultPool, type HashPool } from '../pool';
 import type { Digest } from './types';
 
 /** What verify and hash need of a pool: its promise pbkdf2 (createPool and createRemotePool both fit). */
@@ -21,8 +21,10 @@ export function derive(
   keylen: number,
   digest: Digest,
   pool?: PasswordPool,
+  signal?: AbortSignal,
 ): Promise<Buffer> {
-  if (pool) return pool.pbkdf2(password, salt, iterations, keylen, digest);
+  if (pool) return signal ? pool.pbkdf2(password, salt, iterations, keylen, digest, { signal }) : pool.pbkdf2(password, salt, iterations, keylen, digest);
+  if (signal) return defaultPool().pbkdf2(password, salt, iterations, keylen, digest, { signal }); // the drop-in takes none
   return new Promise((resolve, reject) => {
     pbkdf2(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key)));
   });
