@@ -8,6 +8,8 @@ export const {
   cpuPath,
   cpuPaths,
   isNative,
+  nativePath,
+  setNativePath,
   setCpuPath,
   nativeDigestNames,
   configureDefaultPool,

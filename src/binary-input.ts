@@ -3,11 +3,11 @@
 // internal slots, as node's C++ reads them. Properties a caller can override (own `byteLength`
 // getters on a Buffer, a subclass's `byteOffset`, a swapped prototype) are never consulted: the
 // engine's own getters, captured here at load, are called on the value instead.
-import { types } from 'node:util';
+import { util } from './builtins';
 
 export type BinaryLike = string | ArrayBufferLike | NodeJS.ArrayBufferView;
 
-const { isAnyArrayBuffer, isDataView, isSharedArrayBuffer } = types;
+const { isAnyArrayBuffer, isDataView, isSharedArrayBuffer } = util.types;
 const { isView } = ArrayBuffer;
 const { apply } = Reflect;
 

@@ -2,11 +2,10 @@
 // node:crypto accepts and the digest is SHA-1/256/512; any other call, including every invalid one,
 // goes to node:crypto itself, which therefore throws its own errors (same class, code, message,
 // and sync-vs-callback timing) in its own order.
-import * as crypto from 'node:crypto';
-
 import { isBinaryLike, toBytes } from './binary-input';
+import { crypto } from './builtins';
 import { type DigestId, nativeDigestId } from './digests';
-import { addon } from './native';
+import { nativeAddon } from './native';
 
 /** Marks our replacements so that a second copy of this package never mistakes them for node's. */
 export const kNodeOriginal = Symbol.for('fastpbkdf2.nodeOriginal');
@@ -35,7 +34,7 @@ export interface NativeCall {
 
 /** The call in native form, or undefined when node:crypto must handle it. */
 export function nativeCall(...args: Parameters<typeof checkedCall>): NativeCall | undefined {
-  return addon ? checkedCall(...args) : undefined;
+  return nativeAddon() ? checkedCall(...args) : undefined;
 }
 
 /**

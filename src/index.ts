@@ -2,6 +2,7 @@
 export { pbkdf2, pbkdf2Sync } from './pbkdf2';
 export { backendFor, cpuPath, cpuPaths, isNative, setCpuPath, type BackendInfo } from './backend';
 export { nativeDigestNames } from './digests';
+export { nativePath, setNativePath } from './native';
 export {
   configureDefaultPool,
   createPool,

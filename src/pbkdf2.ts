@@ -3,12 +3,13 @@
 import type * as crypto from 'node:crypto';
 
 import { kNodeOriginal, nativeCall, nodePbkdf2, nodePbkdf2Sync } from './dispatch';
-import { addon } from './native';
+import { nativeAddon } from './native';
 import { defaultPool } from './pool';
 
 // Typed exactly as node:crypto's own (which also accepts ArrayBuffer at run time, as we do).
 export const pbkdf2Sync: typeof crypto.pbkdf2Sync = function pbkdf2Sync(password, salt, iterations, keylen, digest) {
   const call = nativeCall(password, salt, iterations, keylen, digest);
+  const addon = nativeAddon();
   if (!call || !addon) return nodePbkdf2Sync(password, salt, iterations, keylen, digest);
   // Allocated here, so that a key too large for memory is node's RangeError, as for any Buffer.
   const key = Buffer.allocUnsafeSlow(call.keylen);

@@ -3,10 +3,11 @@
 // endpoint fails fast instead of queueing forever, and calls that can be aborted. Concurrent calls
 // of one digest are paired into two-lane loops natively.
 import type * as crypto from 'node:crypto';
-import * as os from 'node:os';
 
+import { os } from './builtins';
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
-import { addon, type NativePool, Submitted } from './native';
+import { readEnv } from './env';
+import { nativeAddon, type NativePool, Submitted } from './native';
 import { abortError, callSignal, type RemoteCallOptions } from './remote/abort';
 
 export interface PoolOptions {
@@ -46,7 +47,8 @@ export interface PoolStats {
   iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
 }
 
-type Callback = (err: Error | null, derivedKey: NonSharedBuffer) => void;
+// node:crypto's own callback type, whatever @types/node version the user has.
+type Callback = Parameters<typeof crypto.pbkdf2>[5];
 
 /** The error of a call refused because the pool's queue is full or its wait would exceed maxWaitMs. */
 export class PoolOverloadedError extends Error {
@@ -88,7 +90,45 @@ function checkOptions(options: PoolOptions): { threads: number; maxQueue: number
   return { threads, maxQueue, maxWaitMs };
 }
 
-class Pool {
+/**
+ * A pool of hashing threads: pbkdf2 (promise or callback), stats(), close(). An interface rather
+ * than the class, whose private fields would put `#private` in the declarations, which TypeScript
+ * rejects for users targeting ES5.
+ */
+export interface HashPool {
+  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the pool is overloaded. */
+  pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    options?: CallOptions,
+  ): Promise<Buffer>;
+  /** crypto.pbkdf2 on this pool with a callback; an overload or abort error is passed to it (asynchronously). */
+  pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    callback: Callback,
+  ): void;
+  pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    options: CallOptions,
+    callback: Callback,
+  ): void;
+  stats(): PoolStats;
+  /** Refuses new calls; calls already accepted complete; the threads then exit. */
+  close(): void;
+}
+
+class Pool implements HashPool {
   readonly #native: NativePool | undefined;
   readonly #maxQueue: number;
   readonly #maxWaitMs: number;
@@ -107,6 +147,7 @@ class Pool {
     this.#maxWaitMs = maxWaitMs;
     this.#threads = threads;
     const bound = maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue;
+    const addon = nativeAddon();
     this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs) : undefined;
   }
 
@@ -118,7 +159,7 @@ class Pool {
     keylen: number,
     digest: string,
     options?: CallOptions,
-  ): Promise<NonSharedBuffer>;
+  ): Promise<Buffer>;
   /** crypto.pbkdf2 on this pool with a callback; an overload or abort error is passed to it (asynchronously). */
   pbkdf2(
     password: crypto.BinaryLike,
@@ -145,7 +186,7 @@ class Pool {
     digest: string,
     optionsOrCallback?: CallOptions | Callback,
     maybeCallback?: Callback,
-  ): Promise<NonSharedBuffer> | undefined {
+  ): Promise<Buffer> | undefined {
     const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
     const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
     if (callback === undefined) {
@@ -207,7 +248,7 @@ class Pool {
     let onAbort: (() => void) | undefined;
     const submitted = native.submit(call.password, call.salt, call.iterations, call.keylen, call.digest, id, (err, key) => {
       if (onAbort) signal!.removeEventListener('abort', onAbort);
-      callback(err, key as NonSharedBuffer);
+      callback(err, key as Parameters<Callback>[1]);
     });
     switch (submitted) {
       case Submitted.Accepted:
@@ -267,9 +308,6 @@ class Pool {
   }
 }
 
-/** A pool of hashing threads: pbkdf2 (promise or callback), stats(), close(). */
-export type HashPool = Pick<Pool, 'pbkdf2' | 'stats' | 'close'>;
-
 /** A pool of hashing threads with its own size and queue bound. */
 export function createPool(options: PoolOptions = {}): HashPool {
   return new Pool(options);
@@ -279,7 +317,7 @@ let sharedPool: Pool | undefined;
 let sharedOptions: PoolOptions = {};
 
 /**
- * The pool behind the drop-in pbkdf2 (no queue bound, like node); created on first use, with fewer
+ * @internal The pool behind the drop-in pbkdf2 (no queue bound, like node); created on first use, with fewer
  * threads if the system cannot start them all. Throws if it cannot start even one (the next call
  * tries again).
  */
@@ -289,7 +327,7 @@ export function defaultPool(): Pool {
 }
 
 function envThreads(): number | undefined {
-  const value = process.env.FASTPBKDF2_THREADS;
+  const value = readEnv('FASTPBKDF2_THREADS');
   return value === undefined || value === '' ? undefined : Number(value);
 }
 

@@ -9,7 +9,7 @@ export function pbkdf2(
   iterations: number,
   keylen: number,
   digest: string,
-): Promise<NonSharedBuffer> {
+): Promise<Buffer> {
   // Validation errors become rejections, as with util.promisify(crypto.pbkdf2).
   return new Promise((resolve, reject) => {
     pbkdf2Callback(password, salt, iterations, keylen, digest, (err, key) => (err ? reject(err) : resolve(key)));

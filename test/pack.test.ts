@@ -8,20 +8,25 @@
 // touched, so the other test files can keep loading the local build meanwhile.
 // PACK_TEST_PREBUILDS=<dir> packs that prebuilds/ directory (CI: the release's binaries from every
 // platform) instead of building this platform's.
-import { execFileSync, spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { compilerFreeEnv, installTarball, newProject as newProjectIn, npmCli, packTarball, root, run } from './pack/pack.mjs';
+import { addProbes, buildBundles, cases, runCase, runtimes } from './pack/runtimes.mjs';
+import { modes as typeModes, typeErrors } from './pack/typescript.mjs';
+
+interface Bundle {
+  name: string;
+  file: string;
+}
+
 // POSIX only: the compiler-free PATH is made of symlinks (Windows CI runs the rest of the suite).
 const supported = process.platform !== 'win32';
 const libcTag = process.platform === 'linux' ? (fs.existsSync('/etc/alpine-release') ? '.musl' : '.glibc') : '';
 const prebuildFile = `prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libcTag}.node`;
-// Not copied to the staging tree: dependencies, build output and anything generated.
-const notCopied = new Set(['node_modules', '.git', '.cache', 'build', 'prebuilds', 'dist', '.vitest-cache', 'coverage']);
 
 interface Report {
   module: 'cjs' | 'esm';
@@ -41,67 +46,15 @@ let consumer = '';
 let installedPkg = '';
 let cleanEnv: NodeJS.ProcessEnv = {};
 
-function run(cmd: string, args: string[], options: SpawnSyncOptions & { cwd: string }) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000, ...options });
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} (in ${options.cwd}) exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
-  }
-  return { stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-/** npm's CLI script: the one running this test if any, else the one next to `npm` on PATH. */
-function npmCli(): string {
-  const fromEnv = process.env.npm_execpath;
-  if (fromEnv && /npm-cli\.js$/.test(fromEnv)) return fromEnv;
-  const onPath = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
-  return fs.realpathSync(onPath);
-}
-
-function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-  );
-}
-
-function copyTree(from: string, to: string) {
-  fs.mkdirSync(to, { recursive: true });
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    if (notCopied.has(entry.name) || entry.name.endsWith('.tgz')) continue;
-    const src = path.join(from, entry.name);
-    if (entry.isDirectory()) copyTree(src, path.join(to, entry.name));
-    else if (entry.isFile()) fs.copyFileSync(src, path.join(to, entry.name));
-  }
-}
-
-function newProject(name: string) {
-  const dir = path.join(work, name);
-  fs.mkdirSync(dir);
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name,
-      version: '1.0.0',
-      private: true,
-      scripts: { tools: 'for t in cc gcc g++ c++ clang make python3 python; do command -v $t || true; done' },
-    }),
-  );
-  for (const f of ['consumer.cjs', 'consumer.mjs', 'vectors.cjs']) {
-    fs.copyFileSync(path.join(root, 'test', 'prebuild', f), path.join(dir, f));
-  }
-  return dir;
-}
+const newProject = (name: string) =>
+  newProjectIn(work, name, ['prebuild/consumer.cjs', 'prebuild/consumer.mjs', 'prebuild/vectors.cjs']);
 
 function install(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(
-    process.execPath,
-    [npmCli(), 'install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', ...args, tarball],
-    { cwd: dir, env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 120_000 },
-  );
-  const log = `${r.stdout}\n${r.stderr}`;
+  const { status, log } = installTarball(dir, tarball, { ...cleanEnv, ...env }, args);
   return {
-    status: r.status,
+    status,
     log,
-    expectOk: () => expect(r.status, `npm install failed:\n${log}`).toBe(0),
+    expectOk: () => expect(status, `npm install failed:\n${log}`).toBe(0),
   };
 }
 
@@ -119,38 +72,11 @@ function consume(file: string, extraEnv: NodeJS.ProcessEnv = {}, cwd = consumer)
 describe.skipIf(!supported)('packed tarball installed without a compiler', () => {
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'fastpbkdf2-pack-'));
-    const npm = npmCli();
-
     // 1. A copy of the tree, built the way a release is: the real prebuild script, then npm pack
-    //    (which runs "prepare", compiling dist/ from src/).
-    const stage = path.join(work, 'stage');
-    copyTree(root, stage);
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
-    const ready = process.env.PACK_TEST_PREBUILDS; // CI: the release's prebuilds/, from every platform
-    if (ready) fs.cpSync(path.resolve(root, ready), path.join(stage, 'prebuilds'), { recursive: true });
-    else run(process.execPath, [npm, 'run', 'prebuild'], { cwd: stage });
-    prebuilds = listFiles(path.join(stage, 'prebuilds')).map((f) => `prebuilds/${f}`);
-    const packed = JSON.parse(
-      run(process.execPath, [npm, 'pack', '--json', '--pack-destination', work], { cwd: stage }).stdout,
-    ) as { filename: string; files: { path: string }[] }[];
-    tarball = path.join(work, packed[0].filename);
-    packedFiles = packed[0].files.map((f) => f.path);
-
-    // 2. A PATH with node, npm and sh only, and an environment without npm's per-run settings
-    //    (npm_config_build_from_source and the like), compiler variables or fastpbkdf2 switches.
-    const bin = path.join(work, 'bin');
-    fs.mkdirSync(bin);
-    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    fs.symlinkSync(npm, path.join(bin, 'npm'));
-    fs.symlinkSync(execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim(), path.join(bin, 'sh'));
-    cleanEnv = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([k]) =>
-          !/^(npm_|FASTPBKDF2_|VITEST|NODE_OPTIONS$|PREBUILDS_ONLY$|LIBC$|CC$|CXX$|LINK$|PYTHON$)/i.test(k) ||
-          /^npm_config_(cache|registry|userconfig)$/i.test(k),
-      ),
-    );
-    cleanEnv.PATH = bin;
+    //    (whose prepack compiles dist/ from src/). CI: PACK_TEST_PREBUILDS, every platform's binaries.
+    ({ tarball, packedFiles, prebuilds } = packTarball(work, process.env.PACK_TEST_PREBUILDS));
+    // 2. A PATH with node, npm and sh only, and no npm, compiler or fastpbkdf2 variables.
+    cleanEnv = compilerFreeEnv(work);
 
     // 3. A fresh project installs the tarball (dependencies from npm's cache when it has them).
     consumer = newProject('consumer');
@@ -178,6 +104,8 @@ describe.skipIf(!supported)('packed tarball installed without a compiler', () =>
         'esm/index.mjs',
         'esm/promises.mjs',
         'esm/register.mjs',
+        'esm/index.d.mts',
+        'esm/password.d.mts',
       ]),
     );
     // Every C/C++ source binding.gyp compiles is shipped, so other platforms can build from source.
@@ -315,6 +243,133 @@ describe.skipIf(!supported)('packed tarball installed without a compiler', () =>
     it.each(['consumer.cjs', 'consumer.mjs'])('%s: corrupt binary: node:crypto serves every call, one warning', (file) => {
       fs.writeFileSync(binaryPath(), 'this is not a shared object\n');
       expectFallback(file, /invalid ELF header|not a mach-o file|slice is not valid mach-o|file too short|unknown file type/i);
+    });
+  });
+
+  // Where users put the package: bundles run from other folders, an explicit location, TypeScript set-ups,
+  // and the runtimes of test/pack/runtimes.mjs (`npm run test:runtimes` runs them all; here: the current
+  // Node, and the others only when tools/runtimes.mjs has them cached already).
+  describe('bundled, typed and on other runtimes', () => {
+    let project = '';
+    let bundles: Bundle[] = [];
+    const currentNode = { name: `node ${process.versions.node}`, kind: 'node', major: Number(process.versions.node.split('.')[0]) };
+
+    beforeAll(async () => {
+      project = addProbes(consumer);
+      bundles = await buildBundles(project, path.join(work, 'bundles'));
+    }, 300_000);
+
+    const expectCases = (bin: string, runtime: object, quick: boolean) => {
+      const failures = cases(runtime, project, bundles, { quick }).flatMap((c: { name: string }) => {
+        const { problems } = runCase(bin, c, cleanEnv);
+        return problems.map((p: string) => `${c.name}: ${p}`);
+      });
+      expect(failures).toEqual([]);
+    };
+
+    it('this Node: CommonJS, ES module, register preloaded, esbuild and webpack bundles with prebuilds/ beside them', () => {
+      expect(bundles.map((b) => b.name)).toEqual(['esbuild-cjs', 'esbuild-esm', 'esbuild-esm-banner', 'webpack-cjs', 'webpack-esm']);
+      expectCases(process.execPath, currentNode, false);
+    });
+
+    const cached = runtimes({ cachedOnly: true }).map((r: { name: string }) => [r.name, r] as const);
+    if (cached.length) {
+      it.each(cached)('%s (cached): CommonJS, ES module, register preloaded (bundles: npm run test:runtimes)', (_name, runtime) => {
+        expectCases((runtime as { fetch: () => string }).fetch(), runtime, true);
+      });
+    } else {
+      it.skip('other runtimes: none cached (npm run test:runtimes fetches Node 18-26, Bun and Deno)', () => {});
+    }
+
+    describe('a bundle without prebuilds/ beside it', () => {
+      let bare = '';
+      const runBare = (env: NodeJS.ProcessEnv = {}, args: string[] = []) => {
+        const r = spawnSync(process.execPath, [path.join(bare, 'app.cjs'), ...args], { cwd: bare, env: { ...cleanEnv, ...env }, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return { report: JSON.parse(r.stdout), stderr: r.stderr };
+      };
+      beforeAll(() => {
+        bare = path.join(work, 'bare');
+        fs.mkdirSync(bare);
+        fs.copyFileSync(bundles.find((b) => b.name === 'esbuild-cjs')!.file, path.join(bare, 'app.cjs'));
+      });
+
+      it('falls back to node:crypto with one warning that names every place it looked', () => {
+        const { report, stderr } = runBare();
+        expect(report.backend.backend).toBe('node:crypto');
+        expect(report.vectors.failures).toEqual([]);
+        const warnings = stderr.match(/\[FASTPBKDF2_NO_NATIVE\] Warning: .*/g) ?? [];
+        expect(warnings).toHaveLength(1);
+        for (const place of [bare, path.dirname(bare), path.dirname(process.execPath)]) expect(warnings[0]).toContain(place);
+        expect(warnings[0]).toContain(`prebuilds/${process.platform}-${process.arch}/`);
+        expect(warnings[0]).toContain('FASTPBKDF2_NATIVE_PATH');
+      });
+
+      it('FASTPBKDF2_NATIVE_PATH names a directory holding prebuilds/, or the .node file itself', () => {
+        const dir = path.dirname(bundles[0].file);
+        expect(runBare({ FASTPBKDF2_NATIVE_PATH: dir }).report.nativePath).toBe(path.join(dir, prebuildFile));
+        const file = path.join(installedPkg, prebuildFile);
+        const { report, stderr } = runBare({ FASTPBKDF2_NATIVE_PATH: file });
+        expect(report.nativePath).toBe(file);
+        expect(report.backend.backend).toBe('native');
+        expect(stderr).not.toContain('FASTPBKDF2_NO_NATIVE');
+      });
+
+      it('an explicit location that does not load is the only place tried, and the warning says why', () => {
+        const broken = path.join(work, 'broken.node');
+        fs.writeFileSync(broken, 'not a shared object\n');
+        const { report, stderr } = runBare({ FASTPBKDF2_NATIVE_PATH: broken });
+        expect(report.backend.backend).toBe('node:crypto');
+        expect(report.backend.reason).toContain(broken);
+        expect(report.backend.reason).not.toContain(bare);
+        expect(stderr.match(/FASTPBKDF2_NO_NATIVE/g)).toHaveLength(1);
+      });
+
+      it('setNativePath() before the first call; after it, it throws', () => {
+        const script = path.join(bare, 'set-path.cjs');
+        fs.writeFileSync(
+          script,
+          `const fast = require(${JSON.stringify(path.join(consumer, 'node_modules', 'fastpbkdf2'))});
+           fast.setNativePath(process.argv[2]);
+           const first = fast.nativePath();
+           let late = '';
+           try { fast.setNativePath('/elsewhere'); } catch (err) { late = err.message; }
+           console.log(JSON.stringify({ first, late, key: fast.pbkdf2Sync('password', 'salt', 1, 20, 'sha1').toString('hex') }));`,
+        );
+        const file = path.join(installedPkg, prebuildFile);
+        const copy = path.join(bare, 'copy', prebuildFile);
+        fs.mkdirSync(path.dirname(copy), { recursive: true });
+        fs.copyFileSync(file, copy);
+        const r = spawnSync(process.execPath, [script, path.join(bare, 'copy')], { cwd: bare, env: cleanEnv, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        const out = JSON.parse(r.stdout);
+        expect(out.first).toBe(copy);
+        expect(out.late).toMatch(/setNativePath\(\) must come before the first call/);
+        expect(out.key).toBe('0c60c80f961f0e71f3a9b524af6012062fe037a6');
+      });
+    });
+
+    it('Bun can embed every prebuild the tarball ships (src/embedded-addon-bun.ts lists them all)', () => {
+      const embedded = fs.readFileSync(path.join(installedPkg, 'dist', 'embedded-addon-bun.js'), 'utf8');
+      for (const file of prebuilds.filter((f) => f.endsWith('.node'))) {
+        expect(embedded).toContain(`'${file.slice('prebuilds/'.length)}'`);
+        expect(embedded).toContain(`require('../${file}')`);
+      }
+    });
+
+    it('@arethetypeswrong/cli finds no problem in the tarball (every entry point, every resolution)', () => {
+      const attw = path.join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+      const r = spawnSync(process.execPath, [attw, tarball, '--format', 'table-flipped'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('No problems found');
+    });
+
+    it.each(
+      [['@types/node 20.11', 'types-node-old'], ['@types/node 26', 'types-node-new']].flatMap(([label, dir]) =>
+        typeModes.map((mode: { name: string }) => [`${mode.name}, ${label}`, mode, dir] as const),
+      ),
+    )('TypeScript %s: strict, skipLibCheck false, every entry point', (_label, mode, dir) => {
+      expect(typeErrors(project, mode, path.join(root, 'node_modules', dir))).toEqual([]);
     });
   });
 });

@@ -8,7 +8,7 @@
 // - Anything else throws (sync) or rejects (async) with a PasswordHashError whose `code` is stable:
 //   unknown format, malformed string, unsupported digest, a limit exceeded, or a bad argument. Such
 //   errors are raised before any hashing, so a hostile stored string costs nothing.
-import { types } from 'node:util';
+import { util } from '../builtins';
 
 import { viewBytes } from '../binary-input';
 import { ErrorCodes, PasswordHashError, invalidArgument, limitExceeded } from './errors';
@@ -88,7 +88,7 @@ export interface HashOptions extends Partial<Limits> {
 }
 
 const INT32_MAX = 2 ** 31 - 1;
-const { isUint8Array } = types;
+const { isUint8Array } = util.types;
 
 // ------------------------------------------------------------------------------------------------
 // Argument handling

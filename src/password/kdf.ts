@@ -1,7 +1,7 @@
 // The one place that computes PBKDF2: fastpbkdf2's own drop-ins for node:crypto, so SHA-1/256/512 run
 // on the native fast path (and the async variant runs off the event loop, on fastpbkdf2's threads:
 // the default pool, or the caller's pool whose overload errors then reach the caller).
-import { timingSafeEqual } from 'node:crypto';
+import { crypto } from '../builtins';
 
 import { pbkdf2, pbkdf2Sync } from '../index';
 import { defaultPool, type HashPool } from '../pool';
@@ -37,5 +37,5 @@ export function derive(
  */
 export function keysEqual(derived: Buffer, stored: Buffer): boolean {
   if (derived.length !== stored.length) return false;
-  return timingSafeEqual(derived, stored);
+  return crypto.timingSafeEqual(derived, stored);
 }

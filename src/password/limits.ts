@@ -1,6 +1,6 @@
 // Limits on what a stored string may ask of us. A stored hash is data: a hostile or corrupted row
 // with 2^31 iterations or a gigabyte key must be refused before any hashing starts.
-import { types } from 'node:util';
+import { util } from '../builtins';
 
 import { byteLength, viewBytes } from '../binary-input';
 import { invalidArgument, limitExceeded } from './errors';
@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 });
 
 const INT32_MAX = 2 ** 31 - 1;
-const { isUint8Array } = types;
+const { isUint8Array } = util.types;
 
 function positiveInt(name: string, value: unknown, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {

@@ -5,8 +5,9 @@
 // endpoint; when none can answer, the call is hashed locally or rejected, as configured. Every call is
 // answered exactly once. Arguments are checked as node:crypto checks them, before anything is sent.
 import type * as crypto from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+
+import { http as httpModule, https as httpsModule } from '../builtins';
 
 import { checkedCall, nodePbkdf2, type NativeCall } from '../dispatch';
 import { createPool, type HashPool, type PoolOptions } from '../pool';
@@ -160,7 +161,7 @@ class RemotePool {
       }
       // Idle connections close after 30 s, before the service's 60 s, so none is reused as it closes.
       const agentOptions = { keepAlive: true, maxSockets, timeout: 30_000, ...(options.ca ? { ca: options.ca } : {}) };
-      const agent = parsed.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+      const agent = parsed.protocol === 'https:' ? new httpsModule.Agent(agentOptions) : new httpModule.Agent(agentOptions);
       return { url: parsed.href, agent, downUntil: 0, suspect: false, inFlight: 0, completed: 0, failed: 0, overloaded: 0 };
     });
   }
@@ -346,7 +347,7 @@ class RemotePool {
       });
     }
     this.#local ??= createPool(this.#localOptions);
-    return this.#local.pbkdf2(call.password, call.salt, call.iterations, call.keylen, DIGEST_NAMES[call.digest]);
+    return this.#local.pbkdf2(call.password, call.salt, call.iterations, call.keylen, DIGEST_NAMES[call.digest]) as Promise<NonSharedBuffer>;
   }
 
   stats(): RemotePoolStats {

@@ -1,8 +1,9 @@
 // One signed request to one endpoint of fastpbkdf2/service, over a keep-alive agent, with a deadline.
 // The answer's signature is checked here: an answer that is not signed for this very request is
 // reported as unsigned and never trusted.
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+
+import { http as httpModule, https as httpsModule } from '../builtins';
 
 import { signRequest, signResponse, signaturesEqual } from '../service/auth';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../service/protocol';
@@ -38,7 +39,7 @@ export function requestOnce(attempt: Attempt): Promise<Answer> {
   const target = new URL(base.pathname.replace(/\/+$/, '') + attempt.route, base);
   const timestamp = String(Date.now());
   const signature = signRequest(attempt.secret, attempt.method, attempt.route, timestamp, attempt.body);
-  const transport = target.protocol === 'https:' ? https : http;
+  const transport = target.protocol === 'https:' ? httpsModule : httpModule;
   return new Promise((resolve, reject) => {
     const req = transport.request(target, {
       method: attempt.method,

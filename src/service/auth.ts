@@ -3,7 +3,9 @@
 // constant time) or whose timestamp is outside a short window. The service signs its answer together
 // with the request's signature, so a client never accepts an answer forged or replayed on the wire.
 // This authenticates; it does not encrypt: passwords cross the wire, so use TLS or a private network.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../builtins';
+
+const { createHash, createHmac, timingSafeEqual } = crypto;
 
 /** Shortest secret accepted: 32 bytes (an HMAC-SHA256 key gains nothing beyond 64). */
 export const MIN_SECRET_BYTES = 32;

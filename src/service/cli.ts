@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { backendFor } from '../backend';
 import { requestOnce } from '../remote/transport';
 import { secretBytes } from './auth';
+import { env as processEnv } from '../env';
 import { intSetting, loadSecret } from './config';
 import type { LogEntry } from './handler';
 import { createServer } from './http';
@@ -59,7 +60,7 @@ function logger(mode: string): ((entry: LogEntry) => void) | undefined {
 }
 
 async function serve(values: Values): Promise<void> {
-  const secret = loadSecret(process.env, values['secret-file']);
+  const secret = loadSecret(processEnv, values['secret-file']);
   secretBytes(secret); // refuse a short secret before anything starts
   if (Boolean(values['tls-key']) !== Boolean(values['tls-cert'])) throw new Error('--tls-key and --tls-cert go together');
   const limits = Object.fromEntries(
@@ -94,7 +95,7 @@ async function serve(values: Values): Promise<void> {
 }
 
 async function health(values: Values): Promise<void> {
-  const secret = secretBytes(loadSecret(process.env, values['secret-file']));
+  const secret = secretBytes(loadSecret(processEnv, values['secret-file']));
   const url = values.url ?? `http://127.0.0.1:${values.port ?? 8080}`;
   const answer = await requestOnce({ url, secret, method: 'GET', route: '/health', body: Buffer.alloc(0), timeoutMs: 5000 });
   process.stdout.write(`${answer.status} ${answer.body.toString('utf8')}\n`);

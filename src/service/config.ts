@@ -1,11 +1,12 @@
 // Service settings from the environment, shared by the command line and the Lambda handler.
-import * as fs from 'node:fs';
+import { fs } from '../builtins';
+import { env as processEnv } from '../env';
 
 export const SECRET_ENV = 'FASTPBKDF2_SERVICE_SECRET';
 export const SECRET_FILE_ENV = 'FASTPBKDF2_SERVICE_SECRET_FILE';
 
 /** The shared secret: from a file if one is named, else from FASTPBKDF2_SERVICE_SECRET; else throws. */
-export function loadSecret(env: NodeJS.ProcessEnv = process.env, file = env[SECRET_FILE_ENV]): string {
+export function loadSecret(env: NodeJS.ProcessEnv = processEnv, file = env[SECRET_FILE_ENV]): string {
   if (file) return fs.readFileSync(file, 'utf8').trim();
   const secret = env[SECRET_ENV];
   if (!secret) {

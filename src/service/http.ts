@@ -1,7 +1,9 @@
 // fastpbkdf2/service over node:http, or node:https when given a key and certificate.
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+import { http as httpModule, https as httpsModule } from '../builtins';
 
 import { HashService, type ServiceOptions, type ServiceRequest, type ServiceStats } from './handler';
 
@@ -81,8 +83,8 @@ export function createServer(options: ServerOptions): HashServer {
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const serverOptions = { requestTimeout, headersTimeout: requestTimeout, keepAliveTimeout: 60_000 };
   const server = options.tls
-    ? https.createServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca }, listener)
-    : http.createServer(serverOptions, listener);
+    ? httpsModule.createServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca }, listener)
+    : httpModule.createServer(serverOptions, listener);
   // Longer than fastpbkdf2/remote's idle time (30 s), so that a client never reuses a closing socket.
   server.keepAliveTimeout = 60_000;
   const scheme = options.tls ? 'https' : 'http';

@@ -4,6 +4,7 @@
 // FASTPBKDF2_MAX_QUEUE, FASTPBKDF2_MAX_ITERATIONS. One service per Lambda instance, created on the
 // first event (a missing secret fails that invocation, and every later one, with the reason).
 import { HashService, type ServiceOptions } from './handler';
+import { env as processEnv } from '../env';
 import { intSetting, loadSecret } from './config';
 
 /** The fields of a Lambda HTTP event this handler reads (payload 1.0 and 2.0). */
@@ -57,7 +58,7 @@ export function createLambdaHandler(options: ServiceOptions | (() => ServiceOpti
 }
 
 function optionsFromEnv(): ServiceOptions {
-  const env = process.env;
+  const env = processEnv;
   const maxIterations = intSetting('FASTPBKDF2_MAX_ITERATIONS', env.FASTPBKDF2_MAX_ITERATIONS);
   return {
     secret: loadSecret(env),

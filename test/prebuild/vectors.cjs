@@ -3,7 +3,8 @@
 // the running Node's own node:crypto. check() runs them through an API object shaped like
 // require('fastpbkdf2') and returns a JSON-able report.
 'use strict';
-const crypto = require('node:crypto');
+// getBuiltinModule first, so that ES-module bundles of test/pack/probe.mjs need no createRequire banner.
+const crypto = process.getBuiltinModule?.('node:crypto') ?? require('node:crypto');
 
 const published = [
   ['sha1', 'password', 'salt', 1, 20, '0c60c80f961f0e71f3a9b524af6012062fe037a6'],
