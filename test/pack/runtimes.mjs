@@ -117,6 +117,7 @@ export function cases(runtime, project, bundles, { quick = false } = {}) {
     run('esm, no permissions', ['run', ...own, 'probe.mjs'], { ...fallback, reason: /--allow-ffi/ }),
     run('esm --allow-ffi, no --allow-read', ['run', '--allow-ffi', ...own, 'probe.mjs'], { ...fallback, reason: /--allow-read/ }),
     run('--preload register', ['run', '-A', '--preload', 'preload-register.mjs', 'preloaded.mjs'], { native: true, registerModule: true, registerNamed: false }),
+    ...(quick ? [] : [fileLink(project)]),
   ];
 }
 
@@ -138,6 +139,26 @@ function compiled(project) {
       if (r.status !== 0) throw new Error(`bun build --compile: ${r.stderr}`);
     },
     expect: { ...native, embedded: true },
+  };
+}
+
+// A Deno project whose package.json links the installed package as a local `file:` dependency
+// (Deno then reads the package's own "type" to tell CommonJS from ES modules).
+function fileLink(project) {
+  const dir = path.join(path.dirname(project), 'deno-file-link');
+  return {
+    name: 'file: dependency, --allow-read --allow-ffi',
+    argv: ['run', '--allow-read', '--allow-ffi', 'probe.mjs'],
+    cwd: dir,
+    before: (deno, env) => {
+      fs.mkdirSync(dir, { recursive: true });
+      const pkg = path.join(project, 'node_modules', 'fastpbkdf2');
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'link', private: true, dependencies: { fastpbkdf2: `file:${pkg}` } }));
+      addProbes(dir);
+      const r = spawnSync(deno, ['install'], { cwd: dir, env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`deno install: ${r.stderr}`);
+    },
+    expect: { ...native, registerModule: true },
   };
 }
 
