@@ -13,17 +13,27 @@
 #include "sha512.h"
 #include "template_names.h"
 
-/* One SHA-2 round: T1 = h + S1(e) + Ch(e,f,g) + W[t] + K[t]; d += T1; h = T1 + S0(a) + Maj(a,b,c),
- * so the new a is left in h and the new e in d (the caller rotates the names). In asm so that W+K
- * stays a memory operand and the 22 ops keep this order; volatile so that the compiler keeps the
- * schedule steps between the rounds where they are written. The C of sha2_compress.h is the
- * reference these loops are tested against. SUFFIX: the operand size (q, l); S1, S0: the rotations. */
+/* x + *p with *p as a memory operand: left to itself the compiler keeps the W+K words in vector
+ * registers and extracts each one (one op per word, on a port the rounds need). Volatile, like the
+ * rounds, so that the compiler keeps the schedule steps between the rounds where they are written. */
+static inline __attribute__((always_inline)) uint64_t vs_add_mem64(uint64_t x, const uint64_t *p) {
+  __asm__ volatile("addq %1, %0" : "+r"(x) : "m"(*p));
+  return x;
+}
+static inline __attribute__((always_inline)) uint32_t vs_add_mem32(uint32_t x, const uint32_t *p) {
+  __asm__ volatile("addl %1, %0" : "+r"(x) : "m"(*p));
+  return x;
+}
+
+/* One SHA-2 round after h += W[t] + K[t]: T1 = h + S1(e) + Ch(e,f,g); d += T1; h = T1 + S0(a) +
+ * Maj(a,b,c), so the new a is left in h and the new e in d (the caller rotates the names). In asm
+ * so that the 21 ops keep this order. The C of sha2_compress.h is the reference these loops are
+ * tested against. SUFFIX: the operand size (q, l); S1, S0: the rotations. */
 #define VS_SHA2_ROUND(NAME, WORD, SUFFIX, S1a, S1b, S1c, S0a, S0b, S0c)                                         \
   static inline __attribute__((always_inline)) void NAME(WORD a, WORD b, WORD *d, WORD e, WORD f, WORD g, WORD *h, \
-                                                         WORD *bc, WORD *ab, const WORD *wk) {                   \
+                                                         WORD *bc, WORD *ab) {                                   \
     WORD s, t;                                                                                                 \
-    __asm__ volatile("add" SUFFIX " %[w], %[h]\n\t" /* h + W[t] + K[t] */                                      \
-                     "rorx" SUFFIX " $" #S1a ", %[e], %[s]\n\t"                                                \
+    __asm__ volatile("rorx" SUFFIX " $" #S1a ", %[e], %[s]\n\t"                                                \
                      "rorx" SUFFIX " $" #S1b ", %[e], %[t]\n\t"                                                \
                      "xor" SUFFIX " %[t], %[s]\n\t"                                                            \
                      "andn" SUFFIX " %[g], %[e], %[t]\n\t" /* Ch = (~e & g) + (e & f): no bit in both */      \
@@ -47,19 +57,19 @@
                      "add" SUFFIX " %[s], %[h]\n\t"                                                            \
                      "add" SUFFIX " %[bc], %[h]" /* T1 + S0(a) + Maj: the next a */                            \
                      : [h] "+r"(*h), [d] "+r"(*d), [bc] "+r"(*bc), [ab] "=&r"(*ab), [s] "=&r"(s), [t] "=&r"(t)  \
-                     : [a] "r"(a), [b] "r"(b), [e] "r"(e), [f] "r"(f), [g] "r"(g), [w] "m"(*wk));               \
+                     : [a] "r"(a), [b] "r"(b), [e] "r"(e), [f] "r"(f), [g] "r"(g));                             \
   }
 VS_SHA2_ROUND(vs_sha512_round, uint64_t, "q", 14, 18, 41, 28, 34, 39)
 VS_SHA2_ROUND(vs_sha256_round, uint32_t, "l", 6, 11, 25, 2, 13, 22)
 
-/* One SHA-1 round t (FIPS 180-4 6.1.2): e += ROTL5(a) + f_t(b,c,d) + W[t] + K[t], b = ROTL30(b); the
- * caller rotates the names. In asm for the reasons above; the choice of f is made at compile time. */
+/* One SHA-1 round t (FIPS 180-4 6.1.2) after e += W[t] + K[t]: e += ROTL5(a) + f_t(b,c,d),
+ * b = ROTL30(b); the caller rotates the names. In asm for the reasons above; the choice of f is made
+ * at compile time. */
 static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t a, uint32_t *b, uint32_t c,
-                                                                uint32_t d, uint32_t *e, const uint32_t *wk) {
+                                                                uint32_t d, uint32_t *e) {
   uint32_t s, r;
   if (t < 20) /* Ch(b,c,d) = d ^ (b & (c ^ d)) */
-    __asm__ volatile("addl %[w], %[e]\n\t"
-                     "movl %[c], %[s]\n\t"
+    __asm__ volatile("movl %[c], %[s]\n\t"
                      "rorxl $27, %[a], %[r]\n\t"
                      "xorl %[d], %[s]\n\t"
                      "andl %[b], %[s]\n\t"
@@ -68,10 +78,9 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
                      "rorxl $2, %[b], %[b]\n\t"
                      "addl %[r], %[e]"
                      : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d), [w] "m"(*wk));
+                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
   else if (t >= 40 && t < 60) /* Maj(b,c,d) = c ^ ((b ^ c) & (c ^ d)) */
-    __asm__ volatile("addl %[w], %[e]\n\t"
-                     "movl %[c], %[s]\n\t"
+    __asm__ volatile("movl %[c], %[s]\n\t"
                      "rorxl $27, %[a], %[r]\n\t"
                      "xorl %[d], %[s]\n\t"
                      "addl %[r], %[e]\n\t"
@@ -82,10 +91,9 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
                      "rorxl $2, %[b], %[b]\n\t"
                      "addl %[s], %[e]"
                      : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d), [w] "m"(*wk));
+                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
   else /* Parity(b,c,d) = b ^ c ^ d */
-    __asm__ volatile("addl %[w], %[e]\n\t"
-                     "movl %[c], %[s]\n\t"
+    __asm__ volatile("movl %[c], %[s]\n\t"
                      "rorxl $27, %[a], %[r]\n\t"
                      "xorl %[d], %[s]\n\t"
                      "xorl %[b], %[s]\n\t"
@@ -93,7 +101,7 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
                      "rorxl $2, %[b], %[b]\n\t"
                      "addl %[r], %[e]"
                      : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d), [w] "m"(*wk));
+                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
 }
 
 #define VS_NAME fp_sha512_iterate_vsched512
@@ -106,13 +114,16 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
  * parts XOR-ed together. */
 #define VS_NAME fp_sha512_iterate_vsched2
 #define VS_TARGET "avx2,bmi,bmi2"
-#define VS_SIGMA0(x)                                                                                         \
-  _mm_xor_si128(_mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 1), _mm_srli_epi64(x, 7)), _mm_srli_epi64(x, 8)), \
-                _mm_xor_si128(_mm_slli_epi64(x, 63), _mm_slli_epi64(x, 56)))
+/* ROTR 8 is a byte shuffle: one op instead of three. */
+#define VS_ROTR8_64(x) _mm_shuffle_epi8(x, _mm_set_epi8(8, 15, 14, 13, 12, 11, 10, 9, 0, 7, 6, 5, 4, 3, 2, 1))
+#define VS_SIGMA0(x)                                                                                                 \
+  _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 1), _mm_slli_epi64(x, 63)),                                        \
+                _mm_xor_si128(VS_ROTR8_64(x), _mm_srli_epi64(x, 7)))
 #define VS_SIGMA1(x)                                                                                           \
   _mm_xor_si128(_mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 19), _mm_srli_epi64(x, 61)), _mm_srli_epi64(x, 6)), \
                 _mm_xor_si128(_mm_slli_epi64(x, 45), _mm_slli_epi64(x, 3)))
 #include "vsched_sha512.h"
+#undef VS_ROTR8_64
 
 #define VS_NAME fp_sha256_iterate_vsched512
 #define VS_TARGET "avx512f,avx512vl,bmi,bmi2"

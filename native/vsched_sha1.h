@@ -23,25 +23,31 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[4], int t) {
   return _mm_xor_si128(w, VS_ROTL1(_mm_slli_si128(w, 12)));
 }
 
-/* out = the compression of message x (16 words as 4 vectors, native order) from state in. */
-VS_INLINE void VS_COMPRESS(const uint32_t in[5], __m128i x[4], uint32_t out[5]) {
+/* out = the compression from state in of the block whose first 5 words are m (in registers, see
+ * vsched_sha512.h) and whose 16 words are x (as 4 vectors, native order). */
+VS_INLINE void VS_COMPRESS(const uint32_t in[5], const uint32_t m[5], __m128i x[4], uint32_t out[5]) {
   _Alignas(16) uint32_t wk[80];
   uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4];
   const __m128i k0 = _mm_set1_epi32(0x5a827999), k1 = _mm_set1_epi32(0x6ed9eba1), k2 = _mm_set1_epi32((int)0x8f1bbcdc),
                 k3 = _mm_set1_epi32((int)0xca62c1d6);
   FP_UNROLL
-  for (int i = 0; i < 4; i++) _mm_store_si128((__m128i *)&wk[4 * i], _mm_add_epi32(x[i], k0));
+  for (int i = 1; i < 4; i++) _mm_store_si128((__m128i *)&wk[4 * i], _mm_add_epi32(x[i], k0));
   /* Each round adds into e's variable the new a and rotates b: the names rotate by one. */
   FP_UNROLL
   for (int t = 0; t < 80; t += 20) {
     FP_UNROLL
     for (int r = 0; r < 20; r += 5) {
       const int i = t + r;
-      vs_sha1_round(t, a, &b, c, d, &e, &wk[i]);
-      vs_sha1_round(t, e, &a, b, c, &d, &wk[i + 1]);
-      vs_sha1_round(t, d, &e, a, b, &c, &wk[i + 2]);
-      vs_sha1_round(t, c, &d, e, a, &b, &wk[i + 3]);
-      vs_sha1_round(t, b, &c, d, e, &a, &wk[i + 4]);
+      e = i < 5 ? e + m[i] + 0x5a827999u : vs_add_mem32(e, &wk[i]);
+      vs_sha1_round(t, a, &b, c, d, &e);
+      d = i < 5 ? d + m[i + 1] + 0x5a827999u : vs_add_mem32(d, &wk[i + 1]);
+      vs_sha1_round(t, e, &a, b, c, &d);
+      c = i < 5 ? c + m[i + 2] + 0x5a827999u : vs_add_mem32(c, &wk[i + 2]);
+      vs_sha1_round(t, d, &e, a, b, &c);
+      b = i < 5 ? b + m[i + 3] + 0x5a827999u : vs_add_mem32(b, &wk[i + 3]);
+      vs_sha1_round(t, c, &d, e, a, &b);
+      a = i < 5 ? a + m[i + 4] + 0x5a827999u : vs_add_mem32(a, &wk[i + 4]);
+      vs_sha1_round(t, b, &c, d, e, &a);
       /* the four words 16 rounds ahead, once per four rounds */
       for (int next = (i + 16 + 3) & ~3; next < i + 21 && next < 80; next += 4) {
         const __m128i k = next < 20 ? k0 : next < 40 ? k1 : next < 60 ? k2 : k3;
@@ -71,7 +77,7 @@ VS_ATTR void VS_NAME(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], u
     x[0] = _mm_set_epi32((int)state[3], (int)state[2], (int)state[1], (int)state[0]);
     x[1] = _mm_set_epi32(0, 0, (int)0x80000000u, (int)state[4]);
     x[2] = zero, x[3] = length;
-    VS_COMPRESS(midstate[half & 1], x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state);
     if (half & 1)
       for (int i = 0; i < 5; i++) acc[i] ^= state[i];
   }

@@ -24,31 +24,40 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[4], int t) {
   return _mm_add_epi32(w, _mm_slli_si128(VS_SIGMA1(w), 8));
 }
 
-/* out = the compression of message x (16 words as 4 vectors, native order) from state in. */
-VS_INLINE void VS_COMPRESS(const uint32_t in[8], __m128i x[4], uint32_t out[8]) {
+/* out = the compression from state in of the block whose first 8 words are m (in registers, see
+ * vsched_sha512.h) and whose 16 words are x (as 4 vectors, native order). */
+VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[4], uint32_t out[8]) {
   _Alignas(16) uint32_t wk[64];
   uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
   FP_UNROLL
-  for (int i = 0; i < 4; i++)
+  for (int i = 2; i < 4; i++)
     _mm_store_si128((__m128i *)&wk[4 * i], _mm_add_epi32(x[i], _mm_loadu_si128((const __m128i *)&SHA256_K[4 * i])));
   uint32_t bc = b ^ c, ab; /* Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); one round's a ^ b is the next one's b ^ c */
   /* Each round leaves the new a in h's variable and the new e in d's: the names rotate. */
   FP_UNROLL
   for (int t = 0; t < 64; t += 8) {
-    vs_sha256_round(a, b, &d, e, f, g, &h, &bc, &ab, &wk[t]);
-    vs_sha256_round(h, a, &c, d, e, f, &g, &ab, &bc, &wk[t + 1]);
-    vs_sha256_round(g, h, &b, c, d, e, &f, &bc, &ab, &wk[t + 2]);
-    vs_sha256_round(f, g, &a, b, c, d, &e, &ab, &bc, &wk[t + 3]);
+    h = t < 8 ? h + m[t] + SHA256_K[t] : vs_add_mem32(h, &wk[t]);
+    vs_sha256_round(a, b, &d, e, f, g, &h, &bc, &ab);
+    g = t < 8 ? g + m[t + 1] + SHA256_K[t + 1] : vs_add_mem32(g, &wk[t + 1]);
+    vs_sha256_round(h, a, &c, d, e, f, &g, &ab, &bc);
+    f = t < 8 ? f + m[t + 2] + SHA256_K[t + 2] : vs_add_mem32(f, &wk[t + 2]);
+    vs_sha256_round(g, h, &b, c, d, e, &f, &bc, &ab);
+    e = t < 8 ? e + m[t + 3] + SHA256_K[t + 3] : vs_add_mem32(e, &wk[t + 3]);
+    vs_sha256_round(f, g, &a, b, c, d, &e, &ab, &bc);
     if (t + 16 < 64) { /* the next four words, 16 rounds ahead */
       const int next = t + 16;
       x[(next / 4) & 3] = CAT(VS_NAME, next_four)(x, next);
       _mm_store_si128((__m128i *)&wk[next],
                       _mm_add_epi32(x[(next / 4) & 3], _mm_loadu_si128((const __m128i *)&SHA256_K[next])));
     }
-    vs_sha256_round(e, f, &h, a, b, c, &d, &bc, &ab, &wk[t + 4]);
-    vs_sha256_round(d, e, &g, h, a, b, &c, &ab, &bc, &wk[t + 5]);
-    vs_sha256_round(c, d, &f, g, h, a, &b, &bc, &ab, &wk[t + 6]);
-    vs_sha256_round(b, c, &e, f, g, h, &a, &ab, &bc, &wk[t + 7]);
+    d = t < 8 ? d + m[t + 4] + SHA256_K[t + 4] : vs_add_mem32(d, &wk[t + 4]);
+    vs_sha256_round(e, f, &h, a, b, c, &d, &bc, &ab);
+    c = t < 8 ? c + m[t + 5] + SHA256_K[t + 5] : vs_add_mem32(c, &wk[t + 5]);
+    vs_sha256_round(d, e, &g, h, a, b, &c, &ab, &bc);
+    b = t < 8 ? b + m[t + 6] + SHA256_K[t + 6] : vs_add_mem32(b, &wk[t + 6]);
+    vs_sha256_round(c, d, &f, g, h, a, &b, &bc, &ab);
+    a = t < 8 ? a + m[t + 7] + SHA256_K[t + 7] : vs_add_mem32(a, &wk[t + 7]);
+    vs_sha256_round(b, c, &e, f, g, h, &a, &ab, &bc);
     if (t + 20 < 64) {
       const int next = t + 20;
       x[(next / 4) & 3] = CAT(VS_NAME, next_four)(x, next);
@@ -81,7 +90,7 @@ VS_ATTR void VS_NAME(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8],
     for (int i = 0; i < 2; i++)
       x[i] = _mm_set_epi32((int)state[4 * i + 3], (int)state[4 * i + 2], (int)state[4 * i + 1], (int)state[4 * i]);
     x[2] = pad_lo, x[3] = pad_hi;
-    VS_COMPRESS(midstate[half & 1], x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state);
     if (half & 1)
       for (int i = 0; i < 2; i++)
         acc[i] = _mm_xor_si128(acc[i], _mm_set_epi32((int)state[4 * i + 3], (int)state[4 * i + 2],

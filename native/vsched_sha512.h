@@ -26,19 +26,23 @@ VS_INLINE __m128i CAT(VS_NAME, next_pair)(const __m128i x[8], int t) {
 }
 
 
-/* out = the compression of message x (16 words as 8 pairs, native order) from state in. */
-VS_INLINE void VS_COMPRESS(const uint64_t in[8], __m128i x[8], uint64_t out[8]) {
+/* out = the compression from state in of the block whose first 8 words are m (a digest; in
+ * registers, so the first rounds need not wait for the vector unit) and whose 16 words are x (as 8
+ * pairs, native order). */
+VS_INLINE void VS_COMPRESS(const uint64_t in[8], const uint64_t m[8], __m128i x[8], uint64_t out[8]) {
   _Alignas(16) uint64_t wk[80];
   uint64_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
   FP_UNROLL
-  for (int i = 0; i < 8; i++)
+  for (int i = 4; i < 8; i++)
     _mm_store_si128((__m128i *)&wk[2 * i], _mm_add_epi64(x[i], _mm_loadu_si128((const __m128i *)&SHA512_K[2 * i])));
   uint64_t bc = b ^ c, ab; /* Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); one round's a ^ b is the next one's b ^ c */
   /* Each round leaves the new a in h's variable and the new e in d's: the names rotate. */
 #define VS_ROUNDS_2(t, a, b, c, d, e, f, g, h)                                          \
   do {                                                                                   \
-    vs_sha512_round(a, b, &d, e, f, g, &h, &bc, &ab, &wk[t]);                                     \
-    vs_sha512_round(h, a, &c, d, e, f, &g, &ab, &bc, &wk[(t) + 1]);                               \
+    h = (t) < 8 ? h + m[t] + SHA512_K[t] : vs_add_mem64(h, &wk[t]);                              \
+    vs_sha512_round(a, b, &d, e, f, g, &h, &bc, &ab);                                             \
+    g = (t) < 8 ? g + m[(t) + 1] + SHA512_K[(t) + 1] : vs_add_mem64(g, &wk[(t) + 1]);             \
+    vs_sha512_round(h, a, &c, d, e, f, &g, &ab, &bc);                                             \
     if ((t) + 16 < 80) { /* the next pair, 16 rounds ahead */                           \
       const int next = (t) + 16;                                                         \
       x[(next / 2) & 7] = CAT(VS_NAME, next_pair)(x, next);                              \
@@ -80,7 +84,7 @@ VS_ATTR void VS_NAME(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8],
     __m128i x[8];
     for (int i = 0; i < 4; i++) x[i] = _mm_set_epi64x((long long)state[2 * i + 1], (long long)state[2 * i]);
     x[4] = marker, x[5] = zero, x[6] = zero, x[7] = length;
-    VS_COMPRESS(midstate[half & 1], x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state);
     if (half & 1)
       for (int i = 0; i < 4; i++)
         acc[i] = _mm_xor_si128(acc[i], _mm_set_epi64x((long long)state[2 * i + 1], (long long)state[2 * i]));
