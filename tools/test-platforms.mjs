@@ -4,7 +4,7 @@
 // version, exported symbols, macOS load commands and minimum OS, Windows imports, AVX-512 on zmm),
 // then the package as users get it: `npm pack` with all seven, installed into a fresh project, and the
 // CommonJS and ES-module consumers (test/prebuild/consumer.*) run on each runtime that can run here:
-// official Node 18-26 (linux-x64 glibc), Bun, Node arm64 under qemu-user on several CPU models, Node for
+// official Node 18-26 (linux-x64 glibc), Bun, Deno, Node arm64 under qemu-user on several CPU models, Node for
 // Windows under Wine (also renamed), and a musl-loader probe. Each consumer loads the binary through
 // node-gyp-build, checks the RFC 6070/7914 vectors sync, by callback and by promise, for every CPU
 // path (FASTPBKDF2_FORCE). Prints a table: cell, what ran it, result. Exit status 1 if any cell failed.
@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { bunBinary, cacheDir, napiSymbols, nodeBinary, nodeMajors } from './runtimes.mjs';
+import { bunBinary, cacheDir, denoBinary, napiSymbols, nodeBinary, nodeMajors } from './runtimes.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entryPoints = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
@@ -299,8 +299,13 @@ if (want('node')) {
 }
 if (want('bun')) {
   const bun = bunBinary();
-  // Bun keeps its own bindings for `import { pbkdf2Sync } from 'node:crypto'` (no syncBuiltinESMExports).
+  // Bun and Deno keep their own bindings for `import { pbkdf2Sync } from 'node:crypto'` (no syncBuiltinESMExports).
   cell('linux-x64-glibc Bun', `@oven/bun-linux-x64@${sh(bun, ['--version']).trim()}`, spawnIn(consumer, bun), glibcX64, { esmRegisterGap: true });
+}
+if (want('deno')) {
+  const deno = denoBinary();
+  cell('linux-x64-glibc Deno', `@deno/linux-x64-glibc@${sh(deno, ['--version']).split(' ')[1]}`,
+    spawnIn(consumer, deno, ['run', '-A']), glibcX64, { env: { DENO_NO_UPDATE_CHECK: '1' }, esmRegisterGap: true });
 }
 if (want('musl')) {
   need({ 'musl-gcc': 'musl-tools' });
