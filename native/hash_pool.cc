@@ -84,16 +84,19 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
   }
   job->free_count = job->slot_count;
   job->work_left = static_cast<double>(job->blocks) * job->iterations;
+  std::unique_lock<std::mutex> lock(mutex_);
+  queues_[job->digest].lanes = lanes;
+  lock.unlock();
   if (std::isfinite(max_wait_ms_)) Calibrate(job->backend, job->digest);
 
-  std::unique_lock<std::mutex> lock(mutex_);
+  lock.lock();
   // A call for which a thread is idle does not wait, so it counts against neither bound.
   if (stats_.queued >= idle_threads_) {
     if (stats_.queued - idle_threads_ >= max_queue_) {
       stats_.rejected++;
       return Submitted::kQueueFull;
     }
-    if (EstimateWaitMs() > max_wait_ms_) {
+    if (EstimateWaitMs(job->digest, lanes, job->blocks) > max_wait_ms_) {
       stats_.rejected_wait++;
       return Submitted::kWaitTooLong;
     }
@@ -117,7 +120,10 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
 PoolStats HashPool::Stats() {
   std::lock_guard<std::mutex> lock(mutex_);
   PoolStats stats = stats_;
-  stats.estimated_wait_ms = stats_.queued < idle_threads_ ? 0 : EstimateWaitMs();
+  for (int d = 0; d < FP_DIGEST_COUNT && stats_.queued >= idle_threads_; d++) {  // for a one-block call
+    const double wait = EstimateWaitMs(static_cast<fp_digest>(d), queues_[d].lanes, 1);
+    stats.estimated_wait_ms = std::max(stats.estimated_wait_ms, wait);
+  }
   for (int d = 0; d < FP_DIGEST_COUNT; d++) {
     const Queue &q = queues_[d];
     stats.rate[d] = q.measured_seconds > 0 ? q.measured_work / q.measured_seconds * thread_count_ : 0;
@@ -125,10 +131,14 @@ PoolStats HashPool::Stats() {
   return stats;
 }
 
-// The time for the pool to run all the work it holds, at each digest's measured rate on every
-// thread: an upper bound of a new call's wait (part of that work runs alongside it), which keeps
-// accepted calls within the budget. Digests not measured yet count as no work.
-double HashPool::EstimateWaitMs() const {
+// A call of `blocks` chains starts at the next step while its digest's loops have room for it
+// (`lanes` chains per thread). Otherwise: the time for the pool to run all the work it holds, at
+// each digest's measured rate on every thread -- an upper bound of the wait (part of that work runs
+// alongside the call), which keeps accepted calls within the budget. Digests not measured yet count
+// as no work.
+double HashPool::EstimateWaitMs(fp_digest digest, size_t lanes, size_t blocks) const {
+  const Queue &own = queues_[digest];
+  if (own.waiting + own.in_steps + blocks <= lanes * thread_count_) return 0;
   double seconds = 0;
   for (const Queue &q : queues_)
     if (q.measured_work > 0) seconds += q.work / (q.measured_work / q.measured_seconds * thread_count_);

@@ -135,6 +135,7 @@ class HashPool {
     size_t waiting = 0;  // chains that a step could take: waiting ones plus startable blocks
     size_t in_steps = 0;  // chains being advanced right now
     double work = 0;      // iterations left in all its jobs, queued or running
+    size_t lanes = FP_MAX_LANES;  // chains per thread in the widest loop of the last job's backend
     // Iterations run and seconds taken by one thread's steps, both decaying: their ratio is the
     // measured rate of one thread.
     double measured_work = 0, measured_seconds = 0;
@@ -148,7 +149,7 @@ class HashPool {
   void Finish(Job *job, std::unique_lock<std::mutex> &lock);
   void Drop(Job *job, std::unique_lock<std::mutex> &lock);
   void Calibrate(const fp_backend *backend, fp_digest digest);
-  double EstimateWaitMs() const;
+  double EstimateWaitMs(fp_digest digest, size_t lanes, size_t blocks) const;
   void Stop();
   bool HasWork() const;
   void Own(Job *job);

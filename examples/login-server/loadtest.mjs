@@ -1,13 +1,14 @@
 // Load test of the login server with each hashing backend (npm run loadtest in the repository root).
 //
 //   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 2,4,8,16,32,64,256@1]
-//        [--backends node,fastpbkdf2,remote,remote-1-down] [--max-queue 64] [--threads N] [--nice N] [--wait-quiet 120]
-//        [--out results/x.json]
+//        [--backends node,fastpbkdf2,remote,remote-1-down] [--max-wait-ms 300] [--max-queue N] [--threads N]
+//        [--nice N] [--wait-quiet 120] [--out results/x.json]
 //
 // For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
 // autocannon for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when
 // the previous one is answered), "256@1" is 256 connections sending at most 1 login/s each (clients
-// that honour Retry-After: 1). Meanwhile a worker thread probes GET /health on a new connection every
+// that honour Retry-After: 1); a "/T" suffix ("420@1/0.5") makes the clients give up on a login
+// after T seconds (they close the connection, as a load balancer's timeout does). Meanwhile a worker thread probes GET /health on a new connection every
 // 10 ms. Logins mix valid credentials (60%), wrong passwords (20%) and unknown users (20%); every
 // answer is checked (200 for valid, 401 otherwise). Before a stage it waits until the server has no
 // login in flight and (up to --wait-quiet s) until other processes leave the machine idle, and it
@@ -213,7 +214,7 @@ async function startServer(backend, opts) {
 
 function startLoginServer(backend, opts, extraEnv) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, ...extraEnv, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: String(opts.maxQueue) };
+    const env = { ...process.env, ...extraEnv, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: opts.maxQueue, MAX_WAIT_MS: opts.maxWaitMs };
     if (opts.threads) env.THREADS = String(opts.threads);
     if (opts.nice !== undefined) env.HASH_NICE = String(opts.nice);
     const child = spawn(process.execPath, [path.join(HERE, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -276,12 +277,13 @@ async function waitIdle(port, limitMs) {
 // one stage: autocannon at `connections` for `duration` s, /health probed throughout
 
 function parseStage(spec) {
-  const m = /^(\d+)(?:@(\d+(?:\.\d+)?))?$/.exec(spec.trim());
-  if (!m || Number(m[1]) < 1) throw new Error(`bad stage ${JSON.stringify(spec)}: expected CONNECTIONS or CONNECTIONS@RATE`);
-  return { connections: Number(m[1]), rate: m[2] ? Number(m[2]) : undefined };
+  const m = /^(\d+)(?:@(\d+(?:\.\d+)?))?(?:\/(\d+(?:\.\d+)?))?$/.exec(spec.trim());
+  if (!m || Number(m[1]) < 1) throw new Error(`bad stage ${JSON.stringify(spec)}: expected CONNECTIONS[@RATE][/CLIENT_TIMEOUT_S]`);
+  return { connections: Number(m[1]), rate: m[2] ? Number(m[2]) : undefined, clientTimeout: m[3] ? Number(m[3]) : undefined };
 }
 
-const stageName = ({ connections, rate }) => (rate ? `${connections} @ ${rate}/s each` : `${connections}`);
+const stageName = ({ connections, rate, clientTimeout }) =>
+  (rate ? `${connections} @ ${rate}/s each` : `${connections}`) + (clientTimeout ? `, give up after ${clientTimeout} s` : '');
 
 function loginMix(users) {
   // 60% valid credentials, 20% wrong password of a real user, 20% unknown user.
@@ -301,7 +303,7 @@ function loginMix(users) {
  * restarts all of an instance's connections at the same instant.
  */
 async function runStage(autocannon, port, stage, duration, users, { drain = true } = {}) {
-  const { connections, rate } = stage;
+  const { connections, rate, clientTimeout } = stage;
   const before = await getJson(port, '/stats?reset=1');
   const probe = new Worker(fileURLToPath(import.meta.url), { workerData: { port, intervalMs: 10, timeoutMs: 2000 } });
   const probeDone = new Promise((resolve, reject) => {
@@ -342,7 +344,7 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
             url: `http://127.0.0.1:${port}`,
             connections: size,
             duration,
-            timeout: 10,
+            timeout: clientTimeout ?? 10,
             ...(rate ? { connectionRate: rate } : {}),
             requests: [{ ...request }],
           },
@@ -368,7 +370,10 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
   const health = await probeDone;
   await probe.terminate();
   const after = await getJson(port, '/stats');
-  const drainMs = drain ? await waitIdle(port, 60_000) : NaN;
+  // A stage whose clients gave up is drained (at most 60 s) so that the hashes completed for them
+  // afterwards are counted too.
+  const drainMs = drain || clientTimeout ? await waitIdle(port, 60_000) : NaN;
+  const drained = clientTimeout ? await getJson(port, '/stats') : after;
 
   const verified = latency.verified.sort((a, b) => a - b);
   const rejected = latency.rejected.sort((a, b) => a - b);
@@ -394,6 +399,9 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
     errors: result.errors,
     timeouts: result.timeouts,
     wrongAnswers: wrong,
+    // Logins whose client had gone before the answer: hashed to the end anyway, or stopped.
+    hashedForGone: (drained.gone?.hashed ?? 0) - (before.gone?.hashed ?? 0),
+    abortedForGone: (drained.gone?.aborted ?? 0) - (before.gone?.aborted ?? 0),
     loginP50: percentile(verified, 50),
     loginP99: percentile(verified, 99),
     loginMax: verified.at(-1),
@@ -441,6 +449,7 @@ function stageTable(stages) {
       'other non-2xx',
       'errors (timeouts) / unanswered at end',
       'wrong answers',
+      'hashed for gone clients / stopped',
       'server CPU',
       'other CPU',
     ],
@@ -458,6 +467,7 @@ function stageTable(stages) {
       fmt(s.otherNon2xx),
       `${s.errors} (${s.timeouts}) / ${s.unansweredAtEnd}`,
       s.wrongAnswers,
+      `${fmt(s.hashedForGone)} / ${fmt(s.abortedForGone)}`,
       `${fmt(s.serverCpuPercent)}%`,
       `${fmt(s.otherCpuPercent)}%`,
     ]),
@@ -550,7 +560,8 @@ async function main() {
       duration: { type: 'string' },
       stages: { type: 'string', default: '2,4,8,16,32,64,256@1' },
       backends: { type: 'string', default: 'node,fastpbkdf2' },
-      'max-queue': { type: 'string', default: process.env.MAX_QUEUE || '64' },
+      'max-queue': { type: 'string', default: process.env.MAX_QUEUE || '' },
+      'max-wait-ms': { type: 'string', default: process.env.MAX_WAIT_MS || '300' },
       threads: { type: 'string', default: process.env.THREADS || '' },
       out: { type: 'string' },
       // Before each stage, wait up to this many seconds for other processes to calm down (0: don't).
@@ -562,7 +573,8 @@ async function main() {
   const duration = Number(values.duration ?? (values.quick ? 3 : 10));
   const stages = values.stages.split(',').map(parseStage);
   const backends = values.backends.split(',');
-  const maxQueue = Number(values['max-queue']);
+  const maxQueue = values['max-queue'];
+  const maxWaitMs = values['max-wait-ms'];
   const threads = values.threads ? Number(values.threads) : undefined;
   const quietLimit = Number(values['wait-quiet']);
   if (!(duration > 0) || backends.some((b) => !['node', 'fastpbkdf2', 'remote', 'remote-1-down'].includes(b))) {
@@ -605,7 +617,7 @@ async function main() {
 
   const results = {};
   for (const backend of backends) {
-    const server = await startServer(backend, { maxQueue, threads, nice: values.nice });
+    const server = await startServer(backend, { maxQueue, maxWaitMs, threads, nice: values.nice });
     try {
       // Warm-up: a few logins, so the first stage does not pay for start-up.
       await runStage(autocannon, server.port, { connections: 2 }, 1, userSet);
@@ -628,7 +640,7 @@ async function main() {
           `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
             `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503}; errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
             `CPU ${fmt(s.serverCpuPercent)}%, ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
-            `${s.unansweredAtEnd} unanswered at end` +
+            `${s.unansweredAtEnd} unanswered at end; client timeouts ${s.timeouts}, hashed for gone clients ${s.hashedForGone}, stopped ${s.abortedForGone}` +
             (k < stages.length - 1 ? `, drained in ${Number.isNaN(s.drainMs) ? '>60 s' : `${fmt(s.drainMs)} ms`}; ` : '; ') +
             `driver CPU ${fmt(s.driverCpuPercent)}%, other processes ${fmt(s.otherCpuPercent)}%`,
         );
@@ -637,6 +649,14 @@ async function main() {
       console.log('');
       console.log(stageTable(rows));
       console.log('');
+      const hashedForGone = rows.reduce((n, r) => n + r.hashedForGone, 0);
+      const timedOut = rows.reduce((n, r) => n + r.timeouts, 0);
+      if (timedOut) {
+        console.log(
+          `clients that gave up: ${fmt(timedOut)}; hashes completed for them after they had gone: ${fmt(hashedForGone)}` +
+            ` (stopped: ${fmt(rows.reduce((n, r) => n + r.abortedForGone, 0))})`,
+        );
+      }
       console.log(
         `other CPU: used by other processes than this server and this driver during the stage, in % of one core (${os.cpus().length} cores = ${os.cpus().length * 100}%); ` +
           'more than a few % means the numbers are disturbed',
@@ -655,7 +675,7 @@ async function main() {
 
   const out = values.out ?? path.join(HERE, 'results', `loadtest-${machine.date.replace(/[:.]/g, '-')}${values.quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ machine, options: { duration, stages, maxQueue, threads }, results, targets }, null, 2));
+  fs.writeFileSync(out, JSON.stringify({ machine, options: { duration, stages, maxQueue, maxWaitMs, threads }, results, targets }, null, 2));
   console.log(`results: ${path.relative(process.cwd(), out)}`);
 }
 

@@ -7,8 +7,10 @@
 //   HOST          default 127.0.0.1
 //   DB            default ./users.db (create it with: node seed.mjs)
 //   THREADS       fastpbkdf2 hashing threads, default os.availableParallelism()
-//   MAX_QUEUE     fastpbkdf2: most logins that may wait for a thread, default 64; beyond it 503
-//   RETRY_AFTER   seconds sent in Retry-After with a 503, default 1
+//   MAX_WAIT_MS   fastpbkdf2: the latency budget; a login whose estimated wait for a hashing thread
+//                 is longer gets 503 at once, default 300 ('' or Infinity: no budget)
+//   MAX_QUEUE     fastpbkdf2: most logins that may wait for a thread, beyond it 503; default no bound
+//   RETRY_AFTER   seconds sent in Retry-After with a 503 when the pool gives no estimate, default 1
 //   HASH_NICE     Linux, fastpbkdf2: nice value (1-19) for the pool's hashing threads, so that the
 //                 event loop (/health, 503s) runs first when every core hashes; default 0 (off)
 //   HASH_BACKEND=remote: hash on fastpbkdf2/service instances (npx fastpbkdf2 serve) instead:
@@ -23,9 +25,12 @@
 //   answer, so /health stays fast while every core hashes.
 // - Unknown users cost one full PBKDF2 too (a dummy hash with the stored hashes' parameters), so the
 //   response time does not reveal which usernames exist.
-// - fastpbkdf2's pool has a bounded queue: when MAX_QUEUE logins already wait, verify() rejects at
+// - fastpbkdf2's pool has a latency budget: when a login would wait longer than MAX_WAIT_MS for a
+//   hashing thread (estimated from the work queued and the measured hashing rate), verify() rejects at
 //   once with ERR_FASTPBKDF2_OVERLOADED and we answer 503 + Retry-After, instead of letting the queue
 //   (and every client's latency) grow without bound. node:crypto has no such bound.
+// - A client that goes away (closed connection, its own timeout) aborts its login: fastpbkdf2 drops
+//   the queued hash or stops the running one, so no CPU is spent for nobody. node:crypto cannot stop.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -48,7 +53,8 @@ const HOST = env.HOST || '127.0.0.1';
 const PORT = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
 const DB_PATH = env.DB || path.join(HERE, 'users.db');
 const THREADS = env.THREADS ? Number(env.THREADS) : os.availableParallelism();
-const MAX_QUEUE = env.MAX_QUEUE ? Number(env.MAX_QUEUE) : 64;
+const MAX_QUEUE = env.MAX_QUEUE ? Number(env.MAX_QUEUE) : Infinity;
+const MAX_WAIT_MS = env.MAX_WAIT_MS === undefined ? 300 : env.MAX_WAIT_MS === '' ? Infinity : Number(env.MAX_WAIT_MS);
 const RETRY_AFTER = env.RETRY_AFTER || '1';
 const MAX_BODY = 8 * 1024;
 const MAX_PASSWORD_BYTES = 4096; // Django's MAXIMUM_PASSWORD_LENGTH
@@ -95,6 +101,7 @@ function nodeBackend() {
       `node:crypto pbkdf2 on libuv's pool (UV_THREADPOOL_SIZE=${env.UV_THREADPOOL_SIZE || 4}), no queue bound` +
       // libuv's threads are started before our code runs, unnamed, and shared with fs and dns.
       (HASH_NICE ? ', HASH_NICE not applicable' : ''),
+    // node:crypto's pbkdf2 cannot be stopped: the signal is not used.
     async verify(password, stored) {
       // What a hand-written Django check does: split, derive, compare in constant time.
       const [alg, iter, salt, b64] = (stored ?? dummy).split('$');
@@ -109,15 +116,16 @@ function nodeBackend() {
 }
 
 function fastBackend() {
-  const { result: pool, reniced } = withNiceThreads(() => createPool({ threads: THREADS, maxQueue: MAX_QUEUE }));
+  const { result: pool, reniced } = withNiceThreads(() => createPool({ threads: THREADS, maxQueue: MAX_QUEUE, maxWaitMs: MAX_WAIT_MS }));
   const options = { pool, dummy: true, dummyLike: SAMPLE_HASH, formats: ['django'] };
   return {
     name: 'fastpbkdf2',
     description:
-      `fastpbkdf2 pool, ${THREADS} threads, maxQueue ${MAX_QUEUE}, cpu path ${backendFor('sha256').cpuPath}` +
+      `fastpbkdf2 pool, ${THREADS} threads, maxWaitMs ${MAX_WAIT_MS}, maxQueue ${MAX_QUEUE}, cpu path ${backendFor('sha256').cpuPath}` +
       (HASH_NICE ? `, nice ${HASH_NICE} on ${reniced} threads` : ''),
-    // A null stored hash (unknown user) runs a dummy verification of the same cost and resolves false.
-    verify: (password, stored) => verify(password, stored, options),
+    // A null stored hash (unknown user) runs a dummy verification of the same cost and resolves false;
+    // an aborted signal stops the hashing and rejects with ABORT_ERR.
+    verify: (password, stored, signal) => verify(password, stored, { ...options, signal }),
     stats: () => pool.stats(),
     close: () => pool.close(),
   };
@@ -137,7 +145,7 @@ function remoteBackend() {
   return {
     name: 'remote',
     description: `fastpbkdf2/remote over ${endpoints.length} instances (${endpoints.join(', ')}), fallback ${fallback}`,
-    verify: (password, stored) => verify(password, stored, options),
+    verify: (password, stored, signal) => verify(password, stored, { ...options, signal }),
     stats: () => pool.stats(),
     close: () => pool.close(),
   };
@@ -161,6 +169,8 @@ if (backend.name === 'fastpbkdf2') {
 // HTTP
 
 const counters = { ok: 0, denied: 0, unknownUser: 0, overloaded: 0, badRequest: 0, errors: 0 };
+// Logins whose client went away before the answer: hashed to the end anyway, or stopped (aborted).
+const gone = { hashed: 0, aborted: 0 };
 let inFlight = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -211,9 +221,19 @@ async function login(req, res) {
   }
 
   const stored = findUser.get(username) ?? null;
+  // The client closing its connection (or its own timeout) aborts the login's hashing.
+  const left = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) left.abort(new Error('client went away'));
+  };
+  res.once('close', onClose);
   inFlight++;
   try {
-    const ok = await backend.verify(password, stored);
+    const ok = await backend.verify(password, stored, left.signal);
+    if (left.signal.aborted) {
+      gone.hashed++; // a hash nobody will read
+      return;
+    }
     if (ok) {
       counters.ok++;
       send(res, 200, JSON.stringify({ ok: true, username }));
@@ -223,11 +243,14 @@ async function login(req, res) {
       send(res, 401, JSON.stringify({ ok: false }));
     }
   } catch (err) {
-    // Local overload, or (remote backend, fallback reject) no hashing instance could answer.
-    if (err?.code === 'ERR_FASTPBKDF2_OVERLOADED' || err?.code === 'ERR_FASTPBKDF2_REMOTE_UNAVAILABLE') {
-      // Refused before any hashing: tell the client (or the load balancer) to come back later.
+    if (err?.code === 'ABORT_ERR') {
+      gone.aborted++;
+    } else if (err?.code === 'ERR_FASTPBKDF2_OVERLOADED' || err?.code === 'ERR_FASTPBKDF2_REMOTE_UNAVAILABLE') {
+      // Local overload, or (remote backend, fallback reject) no hashing instance could answer.
+      // Refused before any hashing: tell the client (or the load balancer) when to come back.
       counters.overloaded++;
-      send(res, 503, JSON.stringify({ error: 'overloaded, retry later' }), { 'retry-after': RETRY_AFTER });
+      const retryAfter = err.retryAfterMs ? String(Math.ceil(err.retryAfterMs / 1000)) : RETRY_AFTER;
+      send(res, 503, JSON.stringify({ error: 'overloaded, retry later' }), { 'retry-after': retryAfter });
     } else {
       counters.errors++;
       console.error('login error:', err);
@@ -235,6 +258,7 @@ async function login(req, res) {
     }
   } finally {
     inFlight--;
+    res.off('close', onClose);
   }
 }
 
@@ -243,6 +267,7 @@ function stats(reset) {
     backend: backend.name,
     inFlight,
     counters: { ...counters },
+    gone: { ...gone },
     pool: backend.stats(),
     cpuUsageMicros: process.cpuUsage(),
     eventLoopDelayMs: {
