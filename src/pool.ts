@@ -8,7 +8,7 @@ import { os } from './builtins';
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
 import { readEnv } from './env';
 import { nativeAddon, type NativePool, Submitted } from './native';
-import { abortError, callSignal, type RemoteCallOptions } from './remote/abort';
+import { abortError, callSignal, type RemoteCallOptions } from './call-options';
 
 export interface PoolOptions {
   /** Hashing threads; default: the number of CPUs (os.availableParallelism()). */

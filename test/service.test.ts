@@ -270,6 +270,23 @@ describe('service in-process', () => {
     }
   });
 
+  it('passes maxWaitMs to its pool: calls over the waiting-time budget get 503 + Retry-After', async () => {
+    const server = service.createServer({ secret: SECRET, pool: { threads: 1, maxWaitMs: 1 } });
+    const url = await server.listen(0);
+    try {
+      const warm = pbkdf2Body(50_000); // lets the pool measure its rate
+      expect((await rawRequest(url, '/pbkdf2', warm, signedHeaders('/pbkdf2', warm))).status).toBe(200);
+      const body = pbkdf2Body(400_000);
+      const answers = await Promise.all(Array.from({ length: 6 }, () => rawRequest(url, '/pbkdf2', body, signedHeaders('/pbkdf2', body))));
+      const refused = answers.filter((a) => a.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const a of refused) expect(Number(a.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(server.stats().pool.rejectedBy.wait).toBe(refused.length);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('moves on from an endpoint that accepts connections but never answers, after timeoutMs', async () => {
     const sockets: import('node:net').Socket[] = [];
     const blackHole = net.createServer((socket) => sockets.push(socket)); // reads nothing, answers nothing
@@ -293,7 +310,7 @@ describe('service in-process', () => {
     }
   });
 
-  it('aborts a call with its signal: AbortError at once, request cancelled, endpoint not blamed', async () => {
+  it('aborts a call with its signal: AbortError at once, request cancelled, the service stops hashing it, endpoint not blamed', async () => {
     const server = service.createServer({ secret: SECRET, pool: { threads: 1 } });
     const url = await server.listen(0);
     const pool = remote.createRemotePool({ endpoints: [url], secret: SECRET, fallback: 'reject' });
@@ -304,6 +321,11 @@ describe('service in-process', () => {
       setTimeout(() => controller.abort(), 20);
       const err = (await slow) as Error & { code?: string };
       expect([err.name, err.code]).toEqual(['AbortError', 'ABORT_ERR']);
+      // The service saw its client go and stopped that hashing instead of finishing it.
+      const deadline = Date.now() + 10_000;
+      while (server.stats().pool.rejectedBy.aborted < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(server.stats().pool).toMatchObject({ rejectedBy: { aborted: 1 }, completed: 0 });
+      expect(server.stats().statuses).toMatchObject({ 499: 1 });
       const already = await pbkdf2('pw', 'salt', 1, 32, 'sha256', { signal: AbortSignal.abort() }).catch((e: Error) => e);
       expect((already as { code?: string }).code).toBe('ABORT_ERR');
       const done = await new Promise<Buffer>((resolve, reject) =>

@@ -13,7 +13,7 @@ import { checkedCall, nodePbkdf2, type NativeCall } from '../dispatch';
 import { createPool, type HashPool, type PoolOptions } from '../pool';
 import { secretBytes } from '../service/auth';
 import { ROUTES, type ErrorBody, type Pbkdf2Request } from '../service/protocol';
-import { abortError, callSignal, type RemoteCallOptions } from './abort';
+import { abortError, callSignal, type RemoteCallOptions } from '../call-options';
 import { requestOnce, type Answer } from './transport';
 
 export interface RemotePoolOptions {
@@ -283,7 +283,7 @@ class RemotePool {
       body.fill(0);
     }
     if (cancelled.aborted) throw new Error('aborted'); // already answered with the AbortError
-    return this.#noEndpoint(call, reason, lastError);
+    return this.#noEndpoint(call, reason, lastError, cancelled);
   }
 
   /** The key in a good answer, a RemoteServiceError for a signed refusal, another Error to move on. */
@@ -333,7 +333,7 @@ class RemotePool {
     return rotated.filter((e) => e.downUntil <= now && !(e.suspect && e.inFlight > 0)).sort((a, b) => a.inFlight - b.inFlight);
   }
 
-  #noEndpoint(call: NativeCall, reason: string, cause: unknown): Promise<NonSharedBuffer> {
+  #noEndpoint(call: NativeCall, reason: string, cause: unknown, cancelled: AbortSignal): Promise<NonSharedBuffer> {
     if (this.#fallback === 'reject') {
       this.#counters.unavailable++;
       return Promise.reject(new RemoteUnavailableError(reason, cause));
@@ -347,7 +347,7 @@ class RemotePool {
       });
     }
     this.#local ??= createPool(this.#localOptions);
-    return this.#local.pbkdf2(call.password, call.salt, call.iterations, call.keylen, DIGEST_NAMES[call.digest]) as Promise<NonSharedBuffer>;
+    return this.#local.pbkdf2(call.password, call.salt, call.iterations, call.keylen, DIGEST_NAMES[call.digest], { signal: cancelled }) as Promise<NonSharedBuffer>;
   }
 
   stats(): RemotePoolStats {

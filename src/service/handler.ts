@@ -52,6 +52,8 @@ export interface ServiceRequest {
   /** Header names in lower case. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: Buffer;
+  /** Aborts the request's hashing (e.g. when its client has gone). */
+  signal?: AbortSignal;
 }
 
 export interface ServiceResponse {
@@ -79,6 +81,8 @@ const DIGESTS: readonly Digest[] = ['sha1', 'sha256', 'sha512'];
 
 /** The code of a pool refusing work for now (its queue or its waiting-time budget is full). */
 const OVERLOADED = 'ERR_FASTPBKDF2_OVERLOADED';
+
+type Endpoint = (body: Buffer, signal: AbortSignal | undefined) => Promise<unknown> | unknown;
 
 class HttpError extends Error {
   constructor(
@@ -194,7 +198,7 @@ export class HashService {
         }
         signed = true;
       }
-      payload = await endpoint(request.body);
+      payload = await endpoint(request.body, request.signal);
     } catch (err) {
       ({ status, code, payload } = this.#errorAnswer(err));
       if (status === 503) retryAfter = this.#retryAfterFor(err);
@@ -220,11 +224,11 @@ export class HashService {
     if (this.#ownsPool) this.#pool.close();
   }
 
-  #route(method: string, route: string): (body: Buffer) => Promise<unknown> | unknown {
-    const table: Record<string, [string, (body: Buffer) => Promise<unknown> | unknown]> = {
-      [ROUTES.pbkdf2]: ['POST', (b) => this.#pbkdf2(b)],
-      [ROUTES.verify]: ['POST', (b) => this.#verify(b)],
-      [ROUTES.hash]: ['POST', (b) => this.#hash(b)],
+  #route(method: string, route: string): Endpoint {
+    const table: Record<string, [string, Endpoint]> = {
+      [ROUTES.pbkdf2]: ['POST', (b, signal) => this.#pbkdf2(b, signal)],
+      [ROUTES.verify]: ['POST', (b, signal) => this.#verify(b, signal)],
+      [ROUTES.hash]: ['POST', (b, signal) => this.#hash(b, signal)],
       [ROUTES.health]: ['GET', () => ({ status: 'ok' })],
       [ROUTES.stats]: ['GET', () => this.stats()],
     };
@@ -245,7 +249,7 @@ export class HashService {
     return parsed as Record<string, unknown>;
   }
 
-  async #pbkdf2(raw: Buffer): Promise<{ key: string }> {
+  async #pbkdf2(raw: Buffer, signal: AbortSignal | undefined): Promise<{ key: string }> {
     const body = this.#json(raw);
     const digest = body.digest;
     if (!DIGESTS.includes(digest as Digest)) throw badRequest(`digest must be one of ${DIGESTS.join(', ')}`);
@@ -258,7 +262,7 @@ export class HashService {
       if (salt.length > this.#maxSaltBytes) throw limitExceeded(`salt is longer than ${this.#maxSaltBytes} bytes`);
       if (iterations > this.#limits.maxIterations) throw limitExceeded(`iterations ${iterations} exceed maxIterations (${this.#limits.maxIterations})`);
       if (keylen > this.#limits.maxKeyLength) throw limitExceeded(`keylen ${keylen} exceeds maxKeyLength (${this.#limits.maxKeyLength})`);
-      const key = await this.#pool.pbkdf2(password, salt, iterations, keylen, digest as Digest);
+      const key = await this.#pool.pbkdf2(password, salt, iterations, keylen, digest as Digest, { signal });
       const encoded = key.toString('base64');
       key.fill(0);
       return { key: encoded };
@@ -267,7 +271,7 @@ export class HashService {
     }
   }
 
-  async #verify(raw: Buffer): Promise<{ ok: boolean }> {
+  async #verify(raw: Buffer, signal: AbortSignal | undefined): Promise<{ ok: boolean }> {
     const body = this.#json(raw);
     const password = base64Field(body, 'password');
     const stored = body.hash ?? null;
@@ -278,14 +282,14 @@ export class HashService {
     const dummyLike = optionalField<string>(body, 'dummyLike', (v) => typeof v === 'string', 'a stored hash string');
     try {
       // A null hash (no such user) costs one dummy verification, as with verify({ dummy: true }).
-      const ok = await verify(password, stored as string | null, { ...this.#limits, pool: this.#pool, dummy: true, formats, dummyLike });
+      const ok = await verify(password, stored as string | null, { ...this.#limits, pool: this.#pool, dummy: true, formats, dummyLike, signal });
       return { ok };
     } finally {
       password.fill(0);
     }
   }
 
-  async #hash(raw: Buffer): Promise<{ hash: string }> {
+  async #hash(raw: Buffer, signal: AbortSignal | undefined): Promise<{ hash: string }> {
     const body = this.#json(raw);
     const password = base64Field(body, 'password');
     const options = {
@@ -296,7 +300,7 @@ export class HashService {
       saltLength: optionalField<number>(body, 'saltLength', isInt, 'an integer'),
     };
     try {
-      return { hash: await hash(password, { ...this.#limits, ...options, pool: this.#pool }) };
+      return { hash: await hash(password, { ...this.#limits, ...options, pool: this.#pool, signal }) };
     } finally {
       password.fill(0);
     }
@@ -317,6 +321,11 @@ export class HashService {
     } else if (err instanceof PasswordHashError) {
       status = 400;
       ({ code, message } = err);
+    } else if ((err as { code?: string } | null)?.code === 'ABORT_ERR') {
+      // The client has gone (nobody reads this answer; the status is for the log).
+      status = 499;
+      code = 'ABORT_ERR';
+      message = 'the client closed the request';
     } else if ((err as { code?: string } | null)?.code === OVERLOADED) {
       this.#counters.overloaded++;
       status = 503;

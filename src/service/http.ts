@@ -67,6 +67,12 @@ export function createServer(options: ServerOptions): HashServer {
       headers: req.headers,
       body: Buffer.alloc(0),
     };
+    // A client that goes away before its answer stops its hashing (queued: dropped; running: soon).
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    request.signal = gone.signal;
     const body = await readBody(req, service.maxBodyBytes).catch(() => undefined);
     // Too large: the handler refuses it on its length alone; the bytes themselves were not kept.
     request.body = body ?? Buffer.alloc(service.maxBodyBytes + 1);

@@ -1,9 +1,9 @@
-// Call options of pool.pbkdf2 ({ signal }) as the local pool takes them, for fastpbkdf2/remote.
+// Options of one pool.pbkdf2 call ({ signal }), shared by createPool() and createRemotePool().
 // ABORT_ERR and the options' TypeErrors are node's (as for fs.readFile's signal).
 
 /** Options of one pbkdf2 call. */
 export interface RemoteCallOptions {
-  /** Aborts the call: it fails at once with an AbortError and its request is cancelled. */
+  /** Aborts the call: it fails at once with an AbortError (a remote call's request is cancelled). */
   signal?: AbortSignal;
 }
 
