@@ -247,8 +247,9 @@ describe('service in-process', () => {
     const idle = service.createServer({ secret: SECRET, pool: { threads: 1 } });
     const [busyUrl, idleUrl] = await Promise.all([busy.listen(0), idle.listen(0)]);
     try {
-      const body = pbkdf2Body(300_000);
-      const answers = await Promise.all(Array.from({ length: 6 }, () => rawRequest(busyUrl, '/pbkdf2', body, signedHeaders('/pbkdf2', body))));
+      // More calls than one thread's lanes, so some must wait, and maxQueue 0 lets none wait.
+      const body = pbkdf2Body(200_000);
+      const answers = await Promise.all(Array.from({ length: 48 }, () => rawRequest(busyUrl, '/pbkdf2', body, signedHeaders('/pbkdf2', body))));
       const refused = answers.filter((a) => a.status === 503);
       expect(refused.length).toBeGreaterThan(0);
       for (const a of refused) {
@@ -276,8 +277,9 @@ describe('service in-process', () => {
     try {
       const warm = pbkdf2Body(50_000); // lets the pool measure its rate
       expect((await rawRequest(url, '/pbkdf2', warm, signedHeaders('/pbkdf2', warm))).status).toBe(200);
-      const body = pbkdf2Body(400_000);
-      const answers = await Promise.all(Array.from({ length: 6 }, () => rawRequest(url, '/pbkdf2', body, signedHeaders('/pbkdf2', body))));
+      // More calls than one thread's lanes: those that do not fit in a free lane would wait.
+      const body = pbkdf2Body(200_000);
+      const answers = await Promise.all(Array.from({ length: 48 }, () => rawRequest(url, '/pbkdf2', body, signedHeaders('/pbkdf2', body))));
       const refused = answers.filter((a) => a.status === 503);
       expect(refused.length).toBeGreaterThan(0);
       for (const a of refused) expect(Number(a.headers['retry-after'])).toBeGreaterThanOrEqual(1);
