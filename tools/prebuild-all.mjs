@@ -72,7 +72,7 @@ function writeNapiNames(dir) {
 async function build(name, zig, env) {
   const t = targets[name];
   const started = Date.now();
-  const dir = join(repo, 'build', 'prebuild-all', name);
+  const dir = join(cacheDir, '..', 'prebuild-all', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const windows = t.zig.includes('windows');

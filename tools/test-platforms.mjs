@@ -95,9 +95,10 @@ function checkZmm(name, file) {
   const problems = [];
   const zmm = (sh('objdump', ['-d', '--no-show-raw-insn', file]).match(/%zmm\d+/g) ?? []).length;
   if (zmm < 1000) problems.push(`only ${zmm} zmm operands in the binary`);
-  const obj = join(repo, 'build', 'prebuild-all', name, 'pbkdf2_x86_wide.c.o');
+  const obj = join(cacheDir, '..', 'prebuild-all', name, 'pbkdf2_x86_wide.c.o'); // tools/prebuild-all.mjs's objects
   let note = `${zmm} zmm operands`;
-  if (existsSync(obj)) {
+  if (!existsSync(obj)) problems.push(`no ${obj}: run npm run prebuild:all`);
+  else {
     const fns = {};
     let fn = '';
     for (const line of sh('objdump', ['-d', '--no-show-raw-insn', obj]).split('\n')) {
