@@ -344,6 +344,23 @@ describe('service in-process', () => {
     }
   });
 
+  it('forgets a client gone mid-body: nothing hashed, answered or logged, and close() still returns', async () => {
+    const entries: unknown[] = [];
+    const server = service.createServer({ secret: SECRET, pool: { threads: 1 }, log: (e) => entries.push(e) });
+    const { port } = new URL(await server.listen(0));
+    for (let i = 0; i < 3; i++) {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.on('connect', resolve));
+      socket.write('POST /pbkdf2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"password":');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(entries).toEqual([]);
+    expect(server.stats()).toMatchObject({ requests: 0, pool: { completed: 0 } });
+    await server.close();
+  });
+
   it('logs one entry per request: method, route, status, time and code, never a body', async () => {
     const entries: unknown[] = [];
     const server = service.createServer({ secret: SECRET, pool: { threads: 1 }, log: (e) => entries.push(e) });

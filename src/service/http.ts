@@ -26,8 +26,9 @@ export interface HashServer {
   close(): Promise<void>;
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/** The body; undefined when over the limit (its bytes are dropped); null when the client went away. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined | null> {
+  return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return resolve(undefined);
     const chunks: Buffer[] = [];
@@ -48,7 +49,15 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
       for (const c of chunks) c.fill(0);
       resolve(body);
     });
-    req.on('error', reject);
+    // A client gone mid-body: settle anyway (a no-op after 'end'), so nothing waits forever.
+    const gone = () => {
+      for (const c of chunks) c.fill(0);
+      resolve(null);
+    };
+    req.on('error', gone);
+    req.on('close', () => {
+      if (!req.complete) gone();
+    });
   });
 }
 
@@ -73,7 +82,8 @@ export function createServer(options: ServerOptions): HashServer {
       if (!res.writableFinished) gone.abort();
     });
     request.signal = gone.signal;
-    const body = await readBody(req, service.maxBodyBytes).catch(() => undefined);
+    const body = await readBody(req, service.maxBodyBytes);
+    if (body === null) return; // nobody to answer
     // Too large: the handler refuses it on its length alone; the bytes themselves were not kept.
     request.body = body ?? Buffer.alloc(service.maxBodyBytes + 1);
     const answer = await service.handle(request);
