@@ -1,9 +1,10 @@
 // Bun only (the "bun" condition of #embedded-addon in package.json): each prebuild is named in a
 // literal require(), which `bun build --compile` follows to embed the binary in the executable.
 // Bun's bundler skips a require() it cannot resolve only inside a try block, hence the one switch in
-// one try. Unbundled, the file required is the package's own.
+// one try. Unbundled, the file required is the package's own; `bun build` without --compile copies
+// it beside the bundle as an asset.
 import { prebuildNames } from './addon-places';
-import { path } from './builtins';
+import { fs, path } from './builtins';
 
 /** The prebuilds this file can embed (test/pack.test.ts checks it against the tarball's prebuilds/). */
 export const embeddable = [
@@ -38,7 +39,18 @@ export function embeddedAddon(): { addon: unknown; file: string } | undefined {
   for (const name of prebuildNames()) {
     const key = `${process.platform}-${process.arch}/${name}`;
     const addon = load(key);
-    if (addon) return { addon, file: path.join(__dirname, '..', 'prebuilds', key) };
+    if (!addon) continue;
+    // Bundled, the binary is an asset beside the bundle or inside the executable, under another name.
+    const file = path.join(__dirname, '..', 'prebuilds', key);
+    return { addon, file: isFile(file) ? file : `(embedded by bun build) ${key}` };
   }
   return undefined;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
