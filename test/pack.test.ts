@@ -349,6 +349,14 @@ describe.skipIf(!supported)('packed tarball installed without a compiler', () =>
       });
     });
 
+    it('the only script that runs at install is node-gyp-build (no prepare for npm 11 allowScripts to flag)', () => {
+      const { scripts } = JSON.parse(fs.readFileSync(path.join(installedPkg, 'package.json'), 'utf8'));
+      const atInstall = Object.fromEntries(
+        Object.entries(scripts).filter(([name]) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(name)),
+      );
+      expect(atInstall).toEqual({ install: 'node-gyp-build' });
+    });
+
     it('Bun can embed every prebuild the tarball ships (src/embedded-addon-bun.ts lists them all)', () => {
       const embedded = fs.readFileSync(path.join(installedPkg, 'dist', 'embedded-addon-bun.js'), 'utf8');
       for (const file of prebuilds.filter((f) => f.endsWith('.node'))) {

@@ -12,8 +12,8 @@ const ts = createRequire(import.meta.url)('typescript');
 /** The resolution modes users have: name, compiler options, the user's files in that mode. */
 export const modes = [
   { name: 'node10', options: { module: 'commonjs', moduleResolution: 'node10', target: 'es2020' }, files: ['use.ts'] },
-  // node16 and nodenext resolve alike for this package; node16 is the older of the two.
   { name: 'node16', options: { module: 'node16', moduleResolution: 'node16' }, files: ['use.cts', 'use.mts'] },
+  { name: 'nodenext', options: { module: 'nodenext', moduleResolution: 'nodenext' }, files: ['use.cts', 'use.mts'] },
   { name: 'bundler', options: { module: 'esnext', moduleResolution: 'bundler', target: 'es2020' }, files: ['use.ts'] },
 ];
 
