@@ -84,12 +84,10 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
   }
   job->free_count = job->slot_count;
   job->work_left = static_cast<double>(job->blocks) * job->iterations;
-  std::unique_lock<std::mutex> lock(mutex_);
-  queues_[job->digest].lanes = lanes;
-  lock.unlock();
   if (std::isfinite(max_wait_ms_)) Calibrate(job->backend, job->digest);
 
-  lock.lock();
+  std::unique_lock<std::mutex> lock(mutex_);
+  queues_[job->digest].lanes = lanes;
   // A call for which a thread is idle does not wait, so it counts against neither bound.
   if (stats_.queued >= idle_threads_) {
     if (stats_.queued - idle_threads_ >= max_queue_) {
