@@ -25,8 +25,7 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[4], int t) {
 
 /* out = the compression from state in of the block whose first 5 words are m (in registers, see
  * vsched_sha512.h) and whose 16 words are x (as 4 vectors, native order). */
-VS_INLINE void VS_COMPRESS(const uint32_t in[5], const uint32_t m[5], __m128i x[4], uint32_t out[5]) {
-  _Alignas(16) uint32_t wk[80];
+VS_INLINE void VS_COMPRESS(const uint32_t in[5], const uint32_t m[5], __m128i x[4], uint32_t out[5], uint32_t wk[80]) {
   uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4];
   const __m128i k0 = _mm_set1_epi32(0x5a827999), k1 = _mm_set1_epi32(0x6ed9eba1), k2 = _mm_set1_epi32((int)0x8f1bbcdc),
                 k3 = _mm_set1_epi32((int)0xca62c1d6);
@@ -68,6 +67,7 @@ VS_ATTR void VS_NAME(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], u
    * length in bits (64 + 20) * 8. */
   const __m128i zero = _mm_setzero_si128(), length = _mm_set_epi32((64 + 20) * 8, 0, 0, 0);
   uint32_t state[5], acc[5];
+  _Alignas(16) uint32_t wk[80]; /* W[t] + K[t], written by the vector unit, read by the rounds */
   memcpy(state, u, sizeof state);
   memcpy(acc, t, sizeof acc);
   /* One copy of the compression, run for the inner then the outer key (vsched_sha512.h). */
@@ -77,13 +77,14 @@ VS_ATTR void VS_NAME(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], u
     x[0] = _mm_set_epi32((int)state[3], (int)state[2], (int)state[1], (int)state[0]);
     x[1] = _mm_set_epi32(0, 0, (int)0x80000000u, (int)state[4]);
     x[2] = zero, x[3] = length;
-    VS_COMPRESS(midstate[half & 1], state, x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state, wk);
     if (half & 1)
       for (int i = 0; i < 5; i++) acc[i] ^= state[i];
   }
   memcpy(u, state, sizeof state);
   memcpy(t, acc, sizeof acc);
   secure_wipe(state, sizeof state);
+  secure_wipe(wk, sizeof wk);
   secure_wipe(acc, sizeof acc);
 }
 

@@ -26,8 +26,7 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[4], int t) {
 
 /* out = the compression from state in of the block whose first 8 words are m (in registers, see
  * vsched_sha512.h) and whose 16 words are x (as 4 vectors, native order). */
-VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[4], uint32_t out[8]) {
-  _Alignas(16) uint32_t wk[64];
+VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[4], uint32_t out[8], uint32_t wk[64]) {
   uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
   FP_UNROLL
   for (int i = 2; i < 4; i++)
@@ -81,6 +80,7 @@ VS_ATTR void VS_NAME(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8],
   const __m128i pad_lo = _mm_set_epi32(0, 0, 0, (int)0x80000000u), pad_hi = _mm_set_epi32((64 + 32) * 8, 0, 0, 0);
   __m128i acc[2];
   uint32_t state[8];
+  _Alignas(16) uint32_t wk[64]; /* W[t] + K[t], written by the vector unit, read by the rounds */
   memcpy(state, u, sizeof state);
   for (int i = 0; i < 2; i++) acc[i] = _mm_loadu_si128((const __m128i *)&t[4 * i]);
   /* One copy of the compression, run for the inner then the outer key (vsched_sha512.h). */
@@ -90,7 +90,7 @@ VS_ATTR void VS_NAME(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8],
     for (int i = 0; i < 2; i++)
       x[i] = _mm_set_epi32((int)state[4 * i + 3], (int)state[4 * i + 2], (int)state[4 * i + 1], (int)state[4 * i]);
     x[2] = pad_lo, x[3] = pad_hi;
-    VS_COMPRESS(midstate[half & 1], state, x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state, wk);
     if (half & 1)
       for (int i = 0; i < 2; i++)
         acc[i] = _mm_xor_si128(acc[i], _mm_set_epi32((int)state[4 * i + 3], (int)state[4 * i + 2],
@@ -99,6 +99,7 @@ VS_ATTR void VS_NAME(const sha256_hmac_keys *keys, uint32_t u[8], uint32_t t[8],
   memcpy(u, state, sizeof state);
   for (int i = 0; i < 2; i++) _mm_storeu_si128((__m128i *)&t[4 * i], acc[i]);
   secure_wipe(state, sizeof state);
+  secure_wipe(wk, sizeof wk);
 }
 
 #undef VS_ATTR

@@ -29,8 +29,7 @@ VS_INLINE __m128i CAT(VS_NAME, next_pair)(const __m128i x[8], int t) {
 /* out = the compression from state in of the block whose first 8 words are m (a digest; in
  * registers, so the first rounds need not wait for the vector unit) and whose 16 words are x (as 8
  * pairs, native order). */
-VS_INLINE void VS_COMPRESS(const uint64_t in[8], const uint64_t m[8], __m128i x[8], uint64_t out[8]) {
-  _Alignas(16) uint64_t wk[80];
+VS_INLINE void VS_COMPRESS(const uint64_t in[8], const uint64_t m[8], __m128i x[8], uint64_t out[8], uint64_t wk[80]) {
   uint64_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
   FP_UNROLL
   for (int i = 4; i < 8; i++)
@@ -75,6 +74,7 @@ VS_ATTR void VS_NAME(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8],
                 length = _mm_set_epi64x((128 + 64) * 8, 0);
   __m128i acc[4];
   uint64_t state[8];
+  _Alignas(16) uint64_t wk[80]; /* W[t] + K[t], written by the vector unit, read by the rounds */
   memcpy(state, u, sizeof state);
   for (int i = 0; i < 4; i++) acc[i] = _mm_loadu_si128((const __m128i *)&t[2 * i]);
   /* One copy of the compression, run for the inner then the outer key: two inlined copies measured
@@ -84,7 +84,7 @@ VS_ATTR void VS_NAME(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8],
     __m128i x[8];
     for (int i = 0; i < 4; i++) x[i] = _mm_set_epi64x((long long)state[2 * i + 1], (long long)state[2 * i]);
     x[4] = marker, x[5] = zero, x[6] = zero, x[7] = length;
-    VS_COMPRESS(midstate[half & 1], state, x, state);
+    VS_COMPRESS(midstate[half & 1], state, x, state, wk);
     if (half & 1)
       for (int i = 0; i < 4; i++)
         acc[i] = _mm_xor_si128(acc[i], _mm_set_epi64x((long long)state[2 * i + 1], (long long)state[2 * i]));
@@ -92,6 +92,7 @@ VS_ATTR void VS_NAME(const sha512_hmac_keys *keys, uint64_t u[8], uint64_t t[8],
   memcpy(u, state, sizeof state);
   for (int i = 0; i < 4; i++) _mm_storeu_si128((__m128i *)&t[2 * i], acc[i]);
   secure_wipe(state, sizeof state);
+  secure_wipe(wk, sizeof wk);
 }
 
 #undef VS_ATTR
