@@ -70,10 +70,11 @@ const fp_backend fp_backend_shani_avx512 = {
     .half = {[FP_SHA1] = {8, 3}, [FP_SHA256] = {8, 5}, [FP_SHA512] = {4, 2}},
 };
 
-/* AMD Zen 4+ (M iterations/s on one core, bench/native-lanes.sh, gcc build): SHA-256 13.9 one
- * chain, 26.8 two, 31.0 four interleaved (clang build 26.6), 26.8 on 8 AVX-512 lanes and 28.3 on 16:
- * four SHA-NI chains at a time beat the lanes up to 14 chains. SHA-1: 14.9 / 26.6 / 48.5 / 62.1,
- * so the lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
+/* AMD Zen 4+ (M iterations/s on one core, bench/native-lanes.sh, gcc 12 build): SHA-256 13.9 one
+ * chain, 26.8 two, 31.1 four interleaved (34.8 built with zig's clang 19, 26.6 with clang 14), 26.8
+ * on 8 AVX-512 lanes and 28.8 on 16: four SHA-NI chains at a time beat the lanes at every count (the
+ * wide loop's 16 lanes stay as the group size, never used). SHA-1: 14.9 / 27.0 / 48.5 / 62.5, so the
+ * lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
 const fp_backend fp_backend_shani_avx512_amd = {
     .name = "shani-avx512",
     .available = has_shani_avx512_amd,
@@ -81,7 +82,7 @@ const fp_backend fp_backend_shani_avx512_amd = {
     .sha512 = SHA512_AVX512,
     WIDE_AVX512,
     .x4 = {[FP_SHA256] = {4, 3}},
-    .wide = {[FP_SHA1] = {16, 11}, [FP_SHA256] = {16, 15}, [FP_SHA512] = {8, 5}},
+    .wide = {[FP_SHA1] = {16, 11}, [FP_SHA256] = {16, 17}, [FP_SHA512] = {8, 5}},
     .half = {[FP_SHA1] = {8, 5}, [FP_SHA256] = {8, 17}, [FP_SHA512] = {4, 2}},
 };
 
