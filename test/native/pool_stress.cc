@@ -63,7 +63,9 @@ std::atomic<bool> failed{false};
 std::mutex delivered_mutex;
 std::vector<std::unique_ptr<Job>> delivered;
 uint64_t round_first_id = 0;
-std::unique_ptr<std::atomic<bool>[]> cancelled;  // per id of the round: Cancel returned true
+// Per id of the round: Cancel returned true / the job was handed back. Never both (checked once the
+// round is over, so that a hand-back racing with a refused cancellation is not mistaken for one).
+std::unique_ptr<std::atomic<bool>[]> cancelled, handed_back;
 
 void CheckKey(std::unique_ptr<Job> job) {
   const Params p = MakeParams(job->id);
@@ -75,10 +77,7 @@ void CheckKey(std::unique_ptr<Job> job) {
             static_cast<unsigned long long>(job->id), p.digest, p.backend->name, p.iterations, p.keylen);
     wrong++;
   }
-  if (cancelled[job->id - round_first_id]) {
-    fprintf(stderr, "job %llu: handed back after it was cancelled\n", static_cast<unsigned long long>(job->id));
-    failed = true;
-  }
+  handed_back[job->id - round_first_id] = true;
   checked++;
   done_in_round++;
   std::lock_guard<std::mutex> lock(delivered_mutex);
@@ -119,6 +118,7 @@ int main(int argc, char **argv) {
     done_in_round = 0;
     round_first_id = next_id;
     cancelled.reset(new std::atomic<bool>[submitters * per_submitter]());
+    handed_back.reset(new std::atomic<bool>[submitters * per_submitter]());
     std::atomic<uint64_t> accepted{0}, cancelled_in_round{0};
     // A budget in some rounds: refusals by wait are fine, the estimate must not crash or race.
     const double max_wait_ms = round % 4 == 1 ? 5.0 : INFINITY;
@@ -141,11 +141,9 @@ int main(int argc, char **argv) {
             Job *victim = mine[id % mine.size()];
             const uint64_t victim_id = victim->id;  // read before: a cancelled job may be freed at once
             mine.erase(mine.begin() + static_cast<long>(id % mine.size()));
-            cancelled[victim_id - round_first_id] = true;  // set first: done must not see it after
-            if (pool->Cancel(victim)) {
+            if (pool->Cancel(victim)) {  // else it had been handed back already
+              cancelled[victim_id - round_first_id] = true;
               cancelled_in_round++;
-            } else {
-              cancelled[victim_id - round_first_id] = false;  // it had been handed back already
             }
           }
         }
@@ -165,6 +163,12 @@ int main(int argc, char **argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
     }
     pool.reset();  // mid-flight in the other rounds: unfinished jobs are dropped (and freed)
+    for (int i = 0; i < submitters * per_submitter; i++) {
+      if (cancelled[i] && handed_back[i]) {
+        fprintf(stderr, "job %llu: handed back although it was cancelled\n", static_cast<unsigned long long>(round_first_id + i));
+        failed = true;
+      }
+    }
     dropped += accepted - done_in_round - cancelled_in_round;
     cancel_count += cancelled_in_round;
     delivered.clear();
