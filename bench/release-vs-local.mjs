@@ -5,7 +5,7 @@
 // Each measurement is a child process loading one binary (a copy of dist/ next to only that binary,
 // so node-gyp-build can find nothing else) taking the fastest of a few repeats; release and local
 // children alternate, medians of the rounds; ratio = release time / local time (< 1: release faster).
-//   node bench/release-vs-local.mjs [--quick]
+//   node bench/release-vs-local.mjs [--quick] [cpu-path ...]
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -70,8 +70,9 @@ const child = (name, force) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-const rounds = quick ? 3 : 7;
-const paths = child('release').cpuPaths.filter((p) => child('local').cpuPaths.includes(p));
+const rounds = Number(process.env.ROUNDS) || (quick ? 3 : 7);
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const paths = child('release').cpuPaths.filter((p) => child('local').cpuPaths.includes(p) && (!only.length || only.includes(p)));
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`${cpu}, ${os.cpus().length} CPUs; Node ${process.version}; ${rounds} alternating rounds, medians of per-round bests (ms)`);
 console.log(`release: ${binaries.release[0]}   local: ${binaries.local[0]}\n`);
