@@ -30,6 +30,8 @@ void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t ua[8], uint32
                               uint32_t ub[8], uint32_t tb[8], uint32_t count);
 void fp_sha256_iterate4_shani(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u, uint32_t *const *t,
                               uint32_t count);
+void fp_sha256_iterate4_shani512(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                                 uint32_t *const *t, uint32_t count);
 #endif
 
 /* The word-sliced loops of pbkdf2_x86_wide.c use GCC vector extensions (GCC, clang; not MSVC). */

@@ -56,7 +56,7 @@ static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
  * loop pays differ. Every loop gives the same bytes, so the choice only moves speed. */
 #define SHANI_LOOPS                                                                                        \
   .sha1 = fp_sha1_iterate_shani, .sha256 = fp_sha256_iterate_shani, .sha1_x2 = fp_sha1_iterate2_shani, \
-  .sha256_x2 = fp_sha256_iterate2_shani, .sha256_x4 = fp_sha256_iterate4_shani
+  .sha256_x2 = fp_sha256_iterate2_shani
 
 /* Intel Ice Lake / Sapphire Rapids servers. Four interleaved SHA-NI chains are not measured on
  * Intel yet, so they are not used there. */
@@ -71,7 +71,7 @@ const fp_backend fp_backend_shani_avx512 = {
 };
 
 /* AMD Zen 4+ (M iterations/s on one core, bench/native-lanes.sh, gcc 12 build): SHA-256 13.9 one
- * chain, 26.8 two, 31.1 four interleaved (34.8 built with zig's clang 19, 26.6 with clang 14), 26.8
+ * chain, 26.8 two, 34.4 four interleaved (34.8 built with zig's clang 19, 26.6 with clang 14), 26.8
  * on 8 AVX-512 lanes and 28.8 on 16: four SHA-NI chains at a time beat the lanes at every count (the
  * wide loop's 16 lanes stay as the group size, never used). SHA-1: 14.9 / 27.0 / 48.5 / 62.5, so the
  * lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
@@ -79,6 +79,7 @@ const fp_backend fp_backend_shani_avx512_amd = {
     .name = "shani-avx512",
     .available = has_shani_avx512_amd,
     SHANI_LOOPS,
+    .sha256_x4 = fp_sha256_iterate4_shani512,
     .sha512 = SHA512_AVX512,
     WIDE_AVX512,
     .x4 = {[FP_SHA256] = {4, 3}},
@@ -102,6 +103,7 @@ const fp_backend fp_backend_shani_avx2_amd = {
     .name = "shani-avx2",
     .available = has_shani_avx2_amd,
     SHANI_LOOPS,
+    .sha256_x4 = fp_sha256_iterate4_shani,
     .sha512 = SHA512_AVX2,
     WIDE_AVX2,
     .x4 = {[FP_SHA256] = {4, 3}},

@@ -14,8 +14,10 @@
 
 #if defined(_MSC_VER) && !defined(__clang__)
 #define SHANI_TARGET
+#define SHANI512_TARGET
 #else
 #define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#define SHANI512_TARGET __attribute__((target("sha,sse4.1,ssse3,avx512f,avx512vl")))
 #endif
 #define SHANI_INLINE static inline __attribute__((always_inline)) SHANI_TARGET
 
@@ -208,8 +210,8 @@ SHANI_TARGET void fp_sha256_iterate2_shani(const sha256_hmac_keys *ka, uint32_t 
 }
 
 /* n (1..4) chains, four interleaved; lanes past n repeat chain 0 and their results are dropped. */
-SHANI_TARGET void fp_sha256_iterate4_shani(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
-                                           uint32_t *const *t, uint32_t count) {
+SHANI_INLINE void sha256_iterate4(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                                  uint32_t *const *t, uint32_t count) {
   const sha256_hmac_keys *k[4];
   uint32_t ub[4][8], tb[4][8], *up[4], *tp[4];
   for (unsigned l = 0; l < 4; l++) {
@@ -226,6 +228,19 @@ SHANI_TARGET void fp_sha256_iterate4_shani(unsigned n, const sha256_hmac_keys *c
   }
   secure_wipe(ub, sizeof ub);
   secure_wipe(tb, sizeof tb);
+}
+
+SHANI_TARGET void fp_sha256_iterate4_shani(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                                           uint32_t *const *t, uint32_t count) {
+  sha256_iterate4(n, keys, u, t, count);
+}
+
+/* The same where AVX-512 is there: four chains' state and message words need 24 XMM registers,
+ * and AVX-512VL's XMM16-31 hold what would otherwise be spilled to the stack (the SHA instructions
+ * themselves only reach XMM0-15). gcc 12: 31.1 -> 34.4 M iterations/s on Zen 4. */
+SHANI512_TARGET void fp_sha256_iterate4_shani512(unsigned n, const sha256_hmac_keys *const *keys, uint32_t *const *u,
+                                                 uint32_t *const *t, uint32_t count) {
+  sha256_iterate4(n, keys, u, t, count);
 }
 
 #else
