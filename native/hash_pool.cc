@@ -10,6 +10,8 @@ namespace {
 // Iterations per step: short enough (about 1-5 ms) that chains are re-paired as work arrives and a
 // stopping pool exits promptly; long enough that the lock is noise.
 constexpr uint32_t kStepIterations = 1u << 14;
+// The first step of new chains that found too few others to fill the widest loop (RunStep).
+constexpr uint32_t kFirstStepIterations = 1u << 9;
 // Weight of the past in the measured rates, per step: they follow a change within some 20 steps.
 constexpr double kRateDecay = 0.9;
 
@@ -318,9 +320,15 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
   }
   fp_chain *advancing[FP_MAX_LANES];
   size_t advancing_count = 0;
+  // New chains in a group smaller than the widest loop take a short first step: in a burst of
+  // calls, the first ones arrive alone and would otherwise run a whole step on a narrow loop, then
+  // stay out of step with the rest; after it they join the groups of those that came next.
+  const size_t full_group = std::min<size_t>(FP_MAX_LANES, fp_chains_max(backend, digest));
+  uint32_t step_iterations = kStepIterations;
   for (size_t i = 0; i < n; i++) {
     Chain *chain = group[i];
     const Job *job = chain->job;
+    if (chain->fresh && n < full_group) step_iterations = kFirstStepIterations;
     if (chain->fresh) {  // computes U_1: a one-iteration chain is then done
       fp_chain_start(&chain->state, digest, &job->hmac_keys, job->salt.data(), job->salt.length(), chain->block,
                      job->iterations);
@@ -329,7 +337,7 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
     if (chain->state.remaining > 0) advancing[advancing_count++] = &chain->state;
   }
   if (advancing_count > 0)
-    fp_chains_advance(backend, advancing, static_cast<unsigned>(advancing_count), kStepIterations);
+    fp_chains_advance(backend, advancing, static_cast<unsigned>(advancing_count), step_iterations);
   const size_t block_bytes = fp_digest_bytes(digest);
   for (size_t i = 0; i < n; i++) {
     const Chain *chain = group[i];
