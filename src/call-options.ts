@@ -28,3 +28,22 @@ export function callSignal(options: unknown): AbortSignal | undefined {
 export function abortError(signal: AbortSignal): Error {
   return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
 }
+
+/**
+ * pool.pbkdf2's shape, shared by both pools: with a callback (after the options, or in their place),
+ * runs `call` and returns undefined; without one, returns a promise of the key, which also gets the
+ * errors `call` would have thrown.
+ */
+export function callbackOrPromise<Key>(
+  optionsOrCallback: RemoteCallOptions | ((err: Error | null, key: Key) => void) | undefined,
+  maybeCallback: ((err: Error | null, key: Key) => void) | undefined,
+  call: (options: RemoteCallOptions | undefined, callback: (err: Error | null, key: Key) => void) => void,
+): Promise<Key> | undefined {
+  const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+  const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
+  if (callback !== undefined) {
+    call(options, callback);
+    return undefined;
+  }
+  return new Promise((resolve, reject) => call(options, (err, key) => (err ? reject(err) : resolve(key))));
+}

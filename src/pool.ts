@@ -8,7 +8,7 @@ import { os } from './builtins';
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
 import { readEnv } from './env';
 import { nativeAddon, type NativePool, Submitted } from './native';
-import { abortError, callSignal, type RemoteCallOptions } from './call-options';
+import { abortError, callbackOrPromise, callSignal, type RemoteCallOptions } from './call-options';
 
 export interface PoolOptions {
   /** Hashing threads; default: the number of CPUs (os.availableParallelism()). */
@@ -49,6 +49,15 @@ export interface PoolStats {
 
 // node:crypto's own callback type, whatever @types/node version the user has.
 type Callback = Parameters<typeof crypto.pbkdf2>[5];
+type Pbkdf2Args = [
+  password: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  iterations: number,
+  keylen: number,
+  digest: string,
+  optionsOrCallback?: CallOptions | Callback,
+  callback?: Callback,
+];
 
 /** The error of a call refused because the pool's queue is full or its wait would exceed maxWaitMs. */
 export class PoolOverloadedError extends Error {
@@ -151,49 +160,21 @@ class Pool implements HashPool {
     this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs) : undefined;
   }
 
-  /** crypto.pbkdf2 on this pool, returning a Promise. Rejects at once when the pool is overloaded. */
-  pbkdf2(
+  /** Typed as HashPool's overloads (promise, callback, options with either). */
+  readonly pbkdf2 = ((...[password, salt, iterations, keylen, digest, optionsOrCallback, callback]: Pbkdf2Args) =>
+    callbackOrPromise(optionsOrCallback, callback, (options, done) =>
+      this.#pbkdf2(password, salt, iterations, keylen, digest, options, done),
+    )) as HashPool['pbkdf2'];
+
+  #pbkdf2(
     password: crypto.BinaryLike,
     salt: crypto.BinaryLike,
     iterations: number,
     keylen: number,
     digest: string,
-    options?: CallOptions,
-  ): Promise<Buffer>;
-  /** crypto.pbkdf2 on this pool with a callback; an overload or abort error is passed to it (asynchronously). */
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
+    options: CallOptions | undefined,
     callback: Callback,
-  ): void;
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
-    options: CallOptions,
-    callback: Callback,
-  ): void;
-  pbkdf2(
-    password: crypto.BinaryLike,
-    salt: crypto.BinaryLike,
-    iterations: number,
-    keylen: number,
-    digest: string,
-    optionsOrCallback?: CallOptions | Callback,
-    maybeCallback?: Callback,
-  ): Promise<Buffer> | undefined {
-    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
-    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
-    if (callback === undefined) {
-      return new Promise((resolve, reject) =>
-        this.pbkdf2(password, salt, iterations, keylen, digest, options ?? {}, (err, key) => (err ? reject(err) : resolve(key))),
-      );
-    }
+  ): undefined {
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
     const signal = callSignal(options);
     const call = nativeCall(password, salt, iterations, keylen, digest);

@@ -13,7 +13,7 @@ import { checkedCall, nodePbkdf2, type NativeCall } from '../dispatch';
 import { createPool, type HashPool, type PoolOptions } from '../pool';
 import { secretBytes } from '../service/auth';
 import { ROUTES, type ErrorBody, type Pbkdf2Request } from '../service/protocol';
-import { abortError, callSignal, type RemoteCallOptions } from '../call-options';
+import { abortError, callbackOrPromise, callSignal, type RemoteCallOptions } from '../call-options';
 import { requestOnce, type Answer } from './transport';
 
 export interface RemotePoolOptions {
@@ -171,16 +171,20 @@ class RemotePool {
    * Promise; options { signal } abort a call. Typed as createPool()'s, so either pool fits wherever
    * the other does.
    */
-  readonly pbkdf2 = ((...args: Pbkdf2Args) => this.#pbkdf2(...args)) as HashPool['pbkdf2'];
+  readonly pbkdf2 = ((...[password, salt, iterations, keylen, digest, optionsOrCallback, callback]: Pbkdf2Args) =>
+    callbackOrPromise(optionsOrCallback, callback, (options, done) =>
+      this.#pbkdf2(password, salt, iterations, keylen, digest, options, done),
+    )) as HashPool['pbkdf2'];
 
-  #pbkdf2(...[password, salt, iterations, keylen, digest, optionsOrCallback, maybeCallback]: Pbkdf2Args): Promise<NonSharedBuffer> | undefined {
-    const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
-    const options = typeof optionsOrCallback === 'function' ? undefined : optionsOrCallback;
-    if (callback === undefined) {
-      return new Promise((resolve, reject) =>
-        this.#pbkdf2(password, salt, iterations, keylen, digest, options ?? {}, (err, key) => (err ? reject(err) : resolve(key))),
-      );
-    }
+  #pbkdf2(
+    password: crypto.BinaryLike,
+    salt: crypto.BinaryLike,
+    iterations: number,
+    keylen: number,
+    digest: string,
+    options: RemoteCallOptions | undefined,
+    callback: Callback,
+  ): undefined {
     if (this.#closed) throw new Error('fastpbkdf2: pool is closed');
     const signal = callSignal(options);
     const call = checkedCall(password, salt, iterations, keylen, digest);
