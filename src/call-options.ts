@@ -1,11 +1,26 @@
 // Options of one pool.pbkdf2 call ({ signal }), shared by createPool() and createRemotePool().
 // ABORT_ERR and the options' TypeErrors are node's (as for fs.readFile's signal).
+import type * as crypto from 'node:crypto';
 
 /** Options of one pbkdf2 call. */
 export interface RemoteCallOptions {
   /** Aborts the call: it fails at once with an AbortError (a remote call's request is cancelled). */
   signal?: AbortSignal;
 }
+
+/** node:crypto's own pbkdf2 callback type, whatever @types/node version the user has. */
+export type Pbkdf2Callback = Parameters<typeof crypto.pbkdf2>[5];
+
+/** pool.pbkdf2's arguments: node's five, then options, a callback, or options and a callback. */
+export type Pbkdf2Args = [
+  password: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  iterations: number,
+  keylen: number,
+  digest: string,
+  optionsOrCallback?: RemoteCallOptions | Pbkdf2Callback,
+  callback?: Pbkdf2Callback,
+];
 
 function invalidArgType(message: string): TypeError {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });

@@ -8,7 +8,7 @@ import { os } from './builtins';
 import { type NativeCall, nativeCall, nodePbkdf2 } from './dispatch';
 import { readEnv } from './env';
 import { nativeAddon, type NativePool, Submitted } from './native';
-import { abortError, callbackOrPromise, callSignal, type RemoteCallOptions } from './call-options';
+import { abortError, callbackOrPromise, callSignal, type Pbkdf2Args, type Pbkdf2Callback, type RemoteCallOptions } from './call-options';
 
 export interface PoolOptions {
   /** Hashing threads; default: the number of CPUs (os.availableParallelism()). */
@@ -47,17 +47,7 @@ export interface PoolStats {
   iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
 }
 
-// node:crypto's own callback type, whatever @types/node version the user has.
-type Callback = Parameters<typeof crypto.pbkdf2>[5];
-type Pbkdf2Args = [
-  password: crypto.BinaryLike,
-  salt: crypto.BinaryLike,
-  iterations: number,
-  keylen: number,
-  digest: string,
-  optionsOrCallback?: CallOptions | Callback,
-  callback?: Callback,
-];
+type Callback = Pbkdf2Callback;
 
 /** The error of a call refused because the pool's queue is full or its wait would exceed maxWaitMs. */
 export class PoolOverloadedError extends Error {

@@ -13,7 +13,7 @@ import { checkedCall, nodePbkdf2, type NativeCall } from '../dispatch';
 import { createPool, type HashPool, type PoolOptions } from '../pool';
 import { secretBytes } from '../service/auth';
 import { ROUTES, type ErrorBody, type Pbkdf2Request } from '../service/protocol';
-import { abortError, callbackOrPromise, callSignal, type RemoteCallOptions } from '../call-options';
+import { abortError, callbackOrPromise, callSignal, type Pbkdf2Args, type RemoteCallOptions } from '../call-options';
 import { requestOnce, type Answer } from './transport';
 
 export interface RemotePoolOptions {
@@ -68,15 +68,6 @@ export interface RemotePoolStats {
 }
 
 type Callback = (err: Error | null, derivedKey: NonSharedBuffer) => void;
-type Pbkdf2Args = [
-  password: crypto.BinaryLike,
-  salt: crypto.BinaryLike,
-  iterations: number,
-  keylen: number,
-  digest: string,
-  optionsOrCallback?: RemoteCallOptions | Callback,
-  callback?: Callback,
-];
 
 /** No endpoint could answer and the pool's fallback is 'reject'. */
 export class RemoteUnavailableError extends Error {
