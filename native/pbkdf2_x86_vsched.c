@@ -24,6 +24,11 @@ static inline __attribute__((always_inline)) uint32_t vs_add_mem32(uint32_t x, c
   __asm__ volatile("addl %1, %0" : "+r"(x) : "m"(*p));
   return x;
 }
+/* The same, free to move (not volatile). */
+static inline __attribute__((always_inline)) uint32_t vs_add_mem32_keep(uint32_t x, const uint32_t *p) {
+  __asm__("addl %1, %0" : "+r"(x) : "m"(*p));
+  return x;
+}
 
 /* One SHA-2 round after h += W[t] + K[t]: T1 = h + S1(e) + Ch(e,f,g); d += T1; h = T1 + S0(a) +
  * Maj(a,b,c), so the new a is left in h and the new e in d (the caller rotates the names). In asm
@@ -61,48 +66,6 @@ static inline __attribute__((always_inline)) uint32_t vs_add_mem32(uint32_t x, c
   }
 VS_SHA2_ROUND(vs_sha512_round, uint64_t, "q", 14, 18, 41, 28, 34, 39)
 VS_SHA2_ROUND(vs_sha256_round, uint32_t, "l", 6, 11, 25, 2, 13, 22)
-
-/* One SHA-1 round t (FIPS 180-4 6.1.2) after e += W[t] + K[t]: e += ROTL5(a) + f_t(b,c,d),
- * b = ROTL30(b); the caller rotates the names. In asm for the reasons above; the choice of f is made
- * at compile time. */
-static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t a, uint32_t *b, uint32_t c,
-                                                                uint32_t d, uint32_t *e) {
-  uint32_t s, r;
-  if (t < 20) /* Ch(b,c,d) = d ^ (b & (c ^ d)) */
-    __asm__ volatile("movl %[c], %[s]\n\t"
-                     "rorxl $27, %[a], %[r]\n\t"
-                     "xorl %[d], %[s]\n\t"
-                     "andl %[b], %[s]\n\t"
-                     "xorl %[d], %[s]\n\t"
-                     "addl %[s], %[e]\n\t"
-                     "rorxl $2, %[b], %[b]\n\t"
-                     "addl %[r], %[e]"
-                     : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
-  else if (t >= 40 && t < 60) /* Maj(b,c,d) = c ^ ((b ^ c) & (c ^ d)) */
-    __asm__ volatile("movl %[c], %[s]\n\t"
-                     "rorxl $27, %[a], %[r]\n\t"
-                     "xorl %[d], %[s]\n\t"
-                     "addl %[r], %[e]\n\t"
-                     "movl %[b], %[r]\n\t"
-                     "xorl %[c], %[r]\n\t"
-                     "andl %[r], %[s]\n\t"
-                     "xorl %[c], %[s]\n\t"
-                     "rorxl $2, %[b], %[b]\n\t"
-                     "addl %[s], %[e]"
-                     : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
-  else /* Parity(b,c,d) = b ^ c ^ d */
-    __asm__ volatile("movl %[c], %[s]\n\t"
-                     "rorxl $27, %[a], %[r]\n\t"
-                     "xorl %[d], %[s]\n\t"
-                     "xorl %[b], %[s]\n\t"
-                     "addl %[s], %[e]\n\t"
-                     "rorxl $2, %[b], %[b]\n\t"
-                     "addl %[r], %[e]"
-                     : [e] "+r"(*e), [b] "+r"(*b), [s] "=&r"(s), [r] "=&r"(r)
-                     : [a] "r"(a), [c] "r"(c), [d] "r"(d));
-}
 
 #define VS_NAME fp_sha512_iterate_vsched512
 #define VS_TARGET "avx512f,avx512vl,bmi,bmi2"
@@ -144,13 +107,13 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
 #define VS_NAME fp_sha1_iterate_vsched512
 #define VS_TARGET "avx512f,avx512vl,bmi,bmi2"
 #define VS_XOR4(a, b, c, d) _mm_ternarylogic_epi32(_mm_xor_si128(a, b), c, d, 0x96)
-#define VS_ROTL1(x) _mm_rol_epi32(x, 1)
+#define VS_ROTL(x, n) _mm_rol_epi32(x, n)
 #include "vsched_sha1.h"
 
 #define VS_NAME fp_sha1_iterate_vsched2
 #define VS_TARGET "avx2,bmi,bmi2"
 #define VS_XOR4(a, b, c, d) _mm_xor_si128(_mm_xor_si128(a, b), _mm_xor_si128(c, d))
-#define VS_ROTL1(x) _mm_or_si128(_mm_slli_epi32(x, 1), _mm_srli_epi32(x, 31))
+#define VS_ROTL(x, n) _mm_or_si128(_mm_slli_epi32(x, n), _mm_srli_epi32(x, 32 - (n)))
 #include "vsched_sha1.h"
 
 #else
