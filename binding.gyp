@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/hash_pool.cc",
+        "native/thread_priority.cc",
         "native/pbkdf2.c",
         "native/pbkdf2_x86_shani.c",
         "native/pbkdf2_x86_bmi2.c",

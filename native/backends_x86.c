@@ -72,8 +72,8 @@ const fp_backend fp_backend_shani_avx512 = {
 
 /* AMD Zen 4+ (M iterations/s on one core, bench/native-lanes.sh, gcc 12 build): SHA-256 13.9 one
  * chain, 26.8 two, 34.4 four interleaved (34.8 built with zig's clang 19, 26.6 with clang 14), 26.8
- * on 8 AVX-512 lanes and 28.8 on 16: four SHA-NI chains at a time beat the lanes at every count (the
- * wide loop's 16 lanes stay as the group size, never used). SHA-1: 14.9 / 27.0 / 48.5 / 62.5, so the
+ * on 8 AVX-512 lanes and 28.8 on 16: four SHA-NI chains at a time beat the lanes at every count (so
+ * the lanes are never used and a thread takes four chains a step). SHA-1: 14.9 / 27.0 / 48.5 / 62.5, so the
  * lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
 const fp_backend fp_backend_shani_avx512_amd = {
     .name = "shani-avx512",

@@ -1,5 +1,7 @@
 #include "hash_pool.h"
 
+#include "thread_priority.h"
+
 #include <chrono>
 #include <cmath>
 #include <new>
@@ -29,8 +31,8 @@ Job::~Job() {
 }
 
 HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue, double max_wait_ms,
-                   std::function<void(std::unique_ptr<Job>)> done)
-    : done_(std::move(done)), max_queue_(max_queue), max_wait_ms_(max_wait_ms) {
+                   std::function<void(std::unique_ptr<Job>)> done, bool low_priority)
+    : low_priority_(low_priority), done_(std::move(done)), max_queue_(max_queue), max_wait_ms_(max_wait_ms) {
   threads = std::max(1u, threads);
   min_threads = std::min(std::max(1u, min_threads), threads);
   threads_.reserve(threads);
@@ -43,9 +45,11 @@ HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue, dou
       throw;
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   thread_count_ = threads_.size();
   idle_threads_ = static_cast<unsigned>(thread_count_);
+  // Stats() tells the truth from the start: every thread has tried its priority.
+  ready_.wait(lock, [this] { return ready_threads_ == thread_count_; });
 }
 
 HashPool::~HashPool() {
@@ -253,7 +257,11 @@ void HashPool::Enqueue(Job *job) {
 }
 
 void HashPool::WorkerLoop() {
+  const bool lowered = low_priority_ && LowerThisThreadPriority();
   std::unique_lock<std::mutex> lock(mutex_);
+  if (lowered) stats_.low_priority_threads++;
+  ready_threads_++;
+  ready_.notify_all();
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || HasWork(); });
     if (stopping_) return;

@@ -100,11 +100,15 @@ void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys,
   chain->t = chain->u;
 }
 
+/* A loop whose min_chains is above its lanes never pays, so it does not count: more chains than
+ * the widest loop that does would only share the same rate, each finishing later. */
+static unsigned lanes_if_used(fp_wide_use use) { return use.min_chains <= use.lanes ? use.lanes : 0; }
+
 unsigned fp_chains_max(const fp_backend *backend, fp_digest digest) {
   unsigned most = 2;
-  if (backend->wide[digest].lanes > most) most = backend->wide[digest].lanes;
-  if (backend->half[digest].lanes > most) most = backend->half[digest].lanes;
-  if (backend->x4[digest].lanes > most) most = backend->x4[digest].lanes;
+  if (lanes_if_used(backend->wide[digest]) > most) most = backend->wide[digest].lanes;
+  if (lanes_if_used(backend->half[digest]) > most) most = backend->half[digest].lanes;
+  if (lanes_if_used(backend->x4[digest]) > most) most = backend->x4[digest].lanes;
   return most;
 }
 

@@ -73,7 +73,9 @@ void fp_hmac_keys_init(fp_digest digest, fp_hmac_keys *keys, const uint8_t *pw, 
 void fp_chain_start(fp_chain *chain, fp_digest digest, const fp_hmac_keys *keys, const uint8_t *salt, size_t saltlen,
                     uint32_t block_index, uint32_t iterations);
 
-/* The most chains of this digest worth advancing together: the widest loop's lanes, at least 2. */
+/* The most chains of this digest worth advancing together: the lanes of the widest loop that pays
+ * (min_chains <= lanes), at least 2. The pool gives each thread's step no more, so that with many
+ * calls each runs at the best rate and finishes as early as it can. */
 unsigned fp_chains_max(const fp_backend *backend, fp_digest digest);
 
 /* Advances n chains of one digest (1 <= n <= fp_chains_max) by the same number of iterations, at

@@ -21,6 +21,13 @@ export interface PoolOptions {
    * measured hashing rate. Default: no bound. Not applied without the native addon.
    */
   maxWaitMs?: number;
+  /**
+   * 'low': the hashing threads run only on CPU time no other thread wants (Linux SCHED_IDLE, Windows
+   * lowest thread priority), so the event loop answers health checks and refusals at once even when
+   * every core hashes; hashing gets what is left. Not available on macOS: `stats().priority` says what
+   * the threads got. Default 'normal'.
+   */
+  priority?: 'normal' | 'low';
 }
 
 /**
@@ -45,6 +52,8 @@ export interface PoolStats {
   estimatedWaitMs: number;
   /** The whole pool's measured hashing rate per digest (iterations per second; 0: not measured yet). */
   iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
+  /** The hashing threads' priority: 'low' when every one of them runs at the low priority asked for. */
+  priority: 'normal' | 'low';
 }
 
 type Callback = Pbkdf2Callback;
@@ -73,7 +82,7 @@ function allocationFailed(): Error {
   return Object.assign(new Error('Failed to allocate memory'), { code: 'ERR_MEMORY_ALLOCATION_FAILED' });
 }
 
-function checkOptions(options: PoolOptions): { threads: number; maxQueue: number; maxWaitMs: number } {
+function checkOptions(options: PoolOptions): { threads: number; maxQueue: number; maxWaitMs: number; lowPriority: boolean } {
   const threads = options.threads ?? (os.availableParallelism?.() ?? os.cpus().length);
   const maxQueue = options.maxQueue ?? Infinity;
   const maxWaitMs = options.maxWaitMs ?? Infinity;
@@ -86,7 +95,11 @@ function checkOptions(options: PoolOptions): { threads: number; maxQueue: number
   if (!(typeof maxWaitMs === 'number' && maxWaitMs >= 0)) {
     throw new RangeError(`fastpbkdf2: maxWaitMs must be a non-negative number or Infinity, got ${maxWaitMs}`);
   }
-  return { threads, maxQueue, maxWaitMs };
+  const priority = options.priority ?? 'normal';
+  if (priority !== 'normal' && priority !== 'low') {
+    throw new TypeError(`fastpbkdf2: priority must be 'normal' or 'low', got ${String(priority)}`);
+  }
+  return { threads, maxQueue, maxWaitMs, lowPriority: priority === 'low' };
 }
 
 /**
@@ -141,13 +154,13 @@ class Pool implements HashPool {
 
   /** Throws ERR_FASTPBKDF2_THREAD_START when fewer than minThreads threads (default: all) can start. */
   constructor(options: PoolOptions, minThreads?: number) {
-    const { threads, maxQueue, maxWaitMs } = checkOptions(options);
+    const { threads, maxQueue, maxWaitMs, lowPriority } = checkOptions(options);
     this.#maxQueue = maxQueue;
     this.#maxWaitMs = maxWaitMs;
     this.#threads = threads;
     const bound = maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue;
     const addon = nativeAddon();
-    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs) : undefined;
+    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs, lowPriority) : undefined;
   }
 
   /** Typed as HashPool's overloads (promise, callback, options with either). */
@@ -257,6 +270,7 @@ class Pool implements HashPool {
       pairedSteps: 0,
       estimatedWaitMs: 0,
       iterationsPerSecond: { sha1: 0, sha256: 0, sha512: 0 },
+      lowPriorityThreads: 0,
     };
     const rejectedBy = { queue: s.rejectedQueue, wait: s.rejectedWait, aborted: s.aborted + this.#aborted };
     return {
@@ -269,6 +283,7 @@ class Pool implements HashPool {
       pairedSteps: s.pairedSteps,
       estimatedWaitMs: s.estimatedWaitMs,
       iterationsPerSecond: s.iterationsPerSecond,
+      priority: s.threads > 0 && s.lowPriorityThreads === s.threads ? 'low' : 'normal',
     };
   }
 

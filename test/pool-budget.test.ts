@@ -2,6 +2,7 @@
 // wait is over the budget, with retryAfterMs; an AbortSignal drops a queued call at once and stops a
 // running one at its next step; no hash is completed for an aborted call.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { fast } from './load';
@@ -55,6 +56,39 @@ describe('maxWaitMs', () => {
   it('is validated', () => {
     expect(() => fast.createPool({ maxWaitMs: -1 })).toThrow(RangeError);
     expect(() => fast.createPool({ maxWaitMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('priority', () => {
+  /** Linux: the scheduling policy of each thread of this process (/proc/self/task/TID/stat, field 41). */
+  const policies = () =>
+    new Map(fs.readdirSync('/proc/self/task').map((tid) => [tid, Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[38])]));
+  const SCHED_IDLE = 5;
+
+  it("'low' puts every hashing thread at the system's lowest priority; the bytes are node's", async () => {
+    const before = process.platform === 'linux' ? policies() : new Map();
+    const pool = fast.createPool({ threads: 2, priority: 'low' });
+    try {
+      const expected = process.platform === 'darwin' || !fast.isNative() ? 'normal' : 'low';
+      expect(pool.stats().priority).toBe(expected); // known as soon as createPool returns
+      if (process.platform === 'linux' && fast.isNative()) {
+        const started = [...policies()].filter(([tid]) => !before.has(tid));
+        expect(started.map(([, policy]) => policy)).toEqual([SCHED_IDLE, SCHED_IDLE]);
+      }
+      const keys = await Promise.all(['sha1', 'sha256', 'sha512'].map((d) => pool.pbkdf2('pw', 'salt', 3000, 100, d)));
+      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3000, 100, ['sha1', 'sha256', 'sha512'][i]))).toBe(true));
+    } finally {
+      pool.close();
+    }
+  });
+
+  it("is 'normal' unless asked, and validated", () => {
+    const pool = fast.createPool({ threads: 1 });
+    expect(pool.stats().priority).toBe('normal');
+    pool.close();
+    expect(fast.defaultPoolStats().priority).toBe('normal');
+    expect(() => fast.createPool({ priority: 'high' as 'low' })).toThrow(TypeError);
+    expect(() => fast.createPool({ priority: 'LOW' as 'low' })).toThrow(TypeError);
   });
 });
 

@@ -83,7 +83,8 @@ try {
         }
       }
       const exe = join(dir, `pool-stress-${name}`);
-      const pool = [join(root, 'test/native/pool_stress.cc'), join(root, 'native/hash_pool.cc')];
+      const poolSources = sources.filter((f) => f.endsWith('.cc') && f !== 'native/addon.cc').map((f) => join(root, f));
+      const pool = [join(root, 'test/native/pool_stress.cc'), ...poolSources];
       if (run(`build pool stress (${name})`, cxx, [...flags, '-std=c++17', '-pthread', '-o', exe, ...pool, ...objects])) {
         run(`pool stress, ${rounds} rounds (${name})`, exe, [rounds], { timeout: 300_000 });
       }

@@ -2,7 +2,7 @@
 //
 //   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 2,4,8,16,32,64,256@1]
 //        [--backends node,fastpbkdf2,remote,remote-1-down] [--max-wait-ms 300] [--max-queue N] [--threads N]
-//        [--nice N] [--wait-quiet 120] [--out results/x.json]
+//        [--priority low|normal] [--wait-quiet 120] [--out results/x.json]
 //
 // For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
 // autocannon for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when
@@ -216,7 +216,7 @@ function startLoginServer(backend, opts, extraEnv) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...extraEnv, HASH_BACKEND: backend, PORT: '0', HOST: '127.0.0.1', MAX_QUEUE: opts.maxQueue, MAX_WAIT_MS: opts.maxWaitMs };
     if (opts.threads) env.THREADS = String(opts.threads);
-    if (opts.nice !== undefined) env.HASH_NICE = String(opts.nice);
+    if (opts.priority !== undefined) env.HASH_PRIORITY = opts.priority;
     const child = spawn(process.execPath, [path.join(HERE, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -566,8 +566,8 @@ async function main() {
       out: { type: 'string' },
       // Before each stage, wait up to this many seconds for other processes to calm down (0: don't).
       'wait-quiet': { type: 'string', default: '120' },
-      // nice value of fastpbkdf2's hashing threads (server.mjs HASH_NICE); default: the environment's.
-      nice: { type: 'string' },
+      // priority of fastpbkdf2's hashing threads (server.mjs HASH_PRIORITY: low or normal); default low.
+      priority: { type: 'string' },
     },
   });
   const duration = Number(values.duration ?? (values.quick ? 3 : 10));
@@ -617,7 +617,7 @@ async function main() {
 
   const results = {};
   for (const backend of backends) {
-    const server = await startServer(backend, { maxQueue, maxWaitMs, threads, nice: values.nice });
+    const server = await startServer(backend, { maxQueue, maxWaitMs, threads, priority: values.priority });
     try {
       // Warm-up: a few logins, so the first stage does not pay for start-up.
       await runStage(autocannon, server.port, { connections: 2 }, 1, userSet);

@@ -11,8 +11,8 @@
 //                 is longer gets 503 at once, default 300 ('' or Infinity: no budget)
 //   MAX_QUEUE     fastpbkdf2: most logins that may wait for a thread, beyond it 503; default no bound
 //   RETRY_AFTER   seconds sent in Retry-After with a 503 when the pool gives no estimate, default 1
-//   HASH_NICE     Linux, fastpbkdf2: nice value (1-19) for the pool's hashing threads, so that the
-//                 event loop (/health, 503s) runs first when every core hashes; default 0 (off)
+//   HASH_PRIORITY fastpbkdf2: low (default) | normal, the priority of the pool's hashing threads;
+//                 low: the event loop (/health, 503s) runs first when every core hashes
 //   HASH_BACKEND=remote: hash on fastpbkdf2/service instances (npx fastpbkdf2 serve) instead:
 //   REMOTE_ENDPOINTS  comma-separated base URLs, e.g. http://127.0.0.1:8081,http://127.0.0.1:8082
 //   FASTPBKDF2_SERVICE_SECRET  the services' shared secret
@@ -32,7 +32,6 @@
 // - A client that goes away (closed connection, its own timeout) aborts its login: fastpbkdf2 drops
 //   the queued hash or stops the running one, so no CPU is spent for nobody. node:crypto cannot stop.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +58,7 @@ const RETRY_AFTER = env.RETRY_AFTER || '1';
 const MAX_BODY = 8 * 1024;
 const MAX_PASSWORD_BYTES = 4096; // Django's MAXIMUM_PASSWORD_LENGTH
 const SHUTDOWN_GRACE_MS = 5000;
-const HASH_NICE = Number(env.HASH_NICE || 0);
+const HASH_PRIORITY = env.HASH_PRIORITY || 'low';
 
 // ---------------------------------------------------------------------------------------------
 // Users
@@ -69,23 +68,6 @@ const findUser = db.prepare('SELECT password FROM auth_user WHERE username = ?')
 // Unknown users are checked against a dummy with the same parameters as the real hashes.
 const SAMPLE_HASH = db.prepare('SELECT password FROM auth_user LIMIT 1').pluck().get();
 if (!SAMPLE_HASH) throw new Error(`${DB_PATH} has no users; run: node seed.mjs`);
-
-// ---------------------------------------------------------------------------------------------
-// Thread priority (Linux: nice is per thread, and os.setPriority(tid) sets one thread's)
-
-/** Runs create() and gives the threads it starts the nice value HASH_NICE; returns create()'s result. */
-function withNiceThreads(create) {
-  if (!HASH_NICE || process.platform !== 'linux') return { result: create(), reniced: 0 };
-  const before = new Set(fs.readdirSync('/proc/self/task'));
-  const result = create();
-  let reniced = 0;
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    if (before.has(tid)) continue;
-    os.setPriority(Number(tid), HASH_NICE);
-    reniced++;
-  }
-  return { result, reniced };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Hashing backends: verify(password, storedOrNull) → Promise<boolean>
@@ -99,8 +81,8 @@ function nodeBackend() {
     name: 'node',
     description:
       `node:crypto pbkdf2 on libuv's pool (UV_THREADPOOL_SIZE=${env.UV_THREADPOOL_SIZE || 4}), no queue bound` +
-      // libuv's threads are started before our code runs, unnamed, and shared with fs and dns.
-      (HASH_NICE ? ', HASH_NICE not applicable' : ''),
+      // libuv's threads are shared with fs and dns; node cannot lower their priority.
+      ', HASH_PRIORITY not applicable',
     // node:crypto's pbkdf2 cannot be stopped: the signal is not used.
     async verify(password, stored) {
       // What a hand-written Django check does: split, derive, compare in constant time.
@@ -116,13 +98,12 @@ function nodeBackend() {
 }
 
 function fastBackend() {
-  const { result: pool, reniced } = withNiceThreads(() => createPool({ threads: THREADS, maxQueue: MAX_QUEUE, maxWaitMs: MAX_WAIT_MS }));
+  const pool = createPool({ threads: THREADS, maxQueue: MAX_QUEUE, maxWaitMs: MAX_WAIT_MS, priority: HASH_PRIORITY });
   const options = { pool, dummy: true, dummyLike: SAMPLE_HASH, formats: ['django'] };
   return {
     name: 'fastpbkdf2',
     description:
-      `fastpbkdf2 pool, ${THREADS} threads, maxWaitMs ${MAX_WAIT_MS}, maxQueue ${MAX_QUEUE}, cpu path ${backendFor('sha256').cpuPath}` +
-      (HASH_NICE ? `, nice ${HASH_NICE} on ${reniced} threads` : ''),
+      `fastpbkdf2 pool, ${THREADS} threads, maxWaitMs ${MAX_WAIT_MS}, maxQueue ${MAX_QUEUE}, cpu path ${backendFor('sha256').cpuPath}, priority ${pool.stats().priority}`,
     // A null stored hash (unknown user) runs a dummy verification of the same cost and resolves false;
     // an aborted signal stops the hashing and rejects with ABORT_ERR.
     verify: (password, stored, signal) => verify(password, stored, { ...options, signal }),

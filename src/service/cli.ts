@@ -16,7 +16,7 @@ import { createServer } from './http';
 
 const USAGE = `usage:
   fastpbkdf2 serve [--port 8080] [--host 127.0.0.1] [--threads N] [--max-queue 64] [--max-wait-ms N]
-                   [--secret-file PATH] [--tls-key PATH --tls-cert PATH] [--base-path /prefix]
+                   [--priority normal|low] [--secret-file PATH] [--tls-key PATH --tls-cert PATH] [--base-path /prefix]
                    [--max-iterations N] [--max-password-bytes N] [--max-key-length N] [--max-body-bytes N]
                    [--max-skew-ms 30000] [--retry-after 1] [--public-health] [--log errors|requests|none]
   fastpbkdf2 health [--url http://127.0.0.1:8080] [--secret-file PATH]
@@ -28,6 +28,7 @@ const OPTIONS = {
   threads: { type: 'string' },
   'max-queue': { type: 'string' },
   'max-wait-ms': { type: 'string' },
+  priority: { type: 'string' },
   'secret-file': { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -72,7 +73,7 @@ async function serve(values: Values): Promise<void> {
   );
   const server = createServer({
     secret,
-    pool: { threads: int(values, 'threads'), maxQueue: int(values, 'max-queue'), maxWaitMs: int(values, 'max-wait-ms') },
+    pool: { threads: int(values, 'threads'), maxQueue: int(values, 'max-queue'), maxWaitMs: int(values, 'max-wait-ms'), priority: values.priority as 'normal' | 'low' | undefined },
     limits,
     maxBodyBytes: int(values, 'max-body-bytes'),
     maxSkewMs: int(values, 'max-skew-ms'),

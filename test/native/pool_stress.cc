@@ -122,7 +122,15 @@ int main(int argc, char **argv) {
     std::atomic<uint64_t> accepted{0}, cancelled_in_round{0};
     // A budget in some rounds: refusals by wait are fine, the estimate must not crash or race.
     const double max_wait_ms = round % 4 == 1 ? 5.0 : INFINITY;
-    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, max_wait_ms, CheckKey);
+    // Low-priority threads in some rounds: on Linux every thread must have got it.
+    const bool low_priority = round % 5 == 2;
+    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, max_wait_ms, CheckKey, low_priority);
+#if defined(__linux__)
+    if (pool->Stats().low_priority_threads != (low_priority ? threads : 0)) {
+      std::fprintf(stderr, "round %d: %u of %u threads at low priority\n", round, pool->Stats().low_priority_threads, threads);
+      return 1;
+    }
+#endif
     std::vector<std::thread> workers;
     for (int s = 0; s < submitters; s++) {
       const uint64_t first = next_id + static_cast<uint64_t>(s) * per_submitter;
