@@ -299,9 +299,12 @@ function loginMix(users) {
  * connection sends its next login as soon as the previous one is answered, so a server that answers
  * 503 at once is asked again at once: a flood. With `rate` (stage spec "256@1") each connection sends
  * at most `rate` logins per second, like clients that honour Retry-After; the connections are split
- * into groups of 32 started evenly over one second, since autocannon's per-connection rate limit
- * restarts all of an instance's connections at the same instant.
+ * into groups of RATE_GROUP started evenly over one second, since autocannon's per-connection rate
+ * limit restarts all of an instance's connections at the same instant: independent clients do not
+ * arrive 32 at once (a burst the server answers one by one, the last of it several ms late).
  */
+const RATE_GROUP = 8;
+
 async function runStage(autocannon, port, stage, duration, users, { drain = true } = {}) {
   const { connections, rate, clientTimeout } = stage;
   const before = await getJson(port, '/stats?reset=1');
@@ -332,7 +335,7 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
       if ((code === 200 || code === 401) && code !== context.expect) wrong++;
     },
   };
-  const groups = rate ? Math.ceil(connections / 32) : 1;
+  const groups = rate ? Math.ceil(connections / RATE_GROUP) : 1;
   const started = performance.now();
   const runs = await Promise.all(
     Array.from({ length: groups }, async (_, g) => {
