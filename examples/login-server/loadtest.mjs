@@ -449,6 +449,7 @@ function stageTable(stages) {
       '200',
       '401',
       '503 (rejected)',
+      '503 p99',
       'other non-2xx',
       'errors (timeouts) / unanswered at end',
       'wrong answers',
@@ -467,6 +468,7 @@ function stageTable(stages) {
       fmt(s.ok200),
       fmt(s.denied401),
       fmt(s.rejected503),
+      s.rejected503 ? ms(s.rejectP99) : '–',
       fmt(s.otherNon2xx),
       `${s.errors} (${s.timeouts}) / ${s.unansweredAtEnd}`,
       s.wrongAnswers,
@@ -641,7 +643,7 @@ async function main() {
         rows.push(s);
         console.log(
           `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
-            `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503}; errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
+            `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503} (p99 ${ms(s.rejectP99)}); errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
             `CPU ${fmt(s.serverCpuPercent)}%, ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
             `${s.unansweredAtEnd} unanswered at end; client timeouts ${s.timeouts}, hashed for gone clients ${s.hashedForGone}, stopped ${s.abortedForGone}` +
             (k < stages.length - 1 ? `, drained in ${Number.isNaN(s.drainMs) ? '>60 s' : `${fmt(s.drainMs)} ms`}; ` : '; ') +
