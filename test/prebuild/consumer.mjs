@@ -1,7 +1,7 @@
 // An ES-module user of an installed fastpbkdf2: the same report as consumer.cjs, through the
 // package's "import" entry points (named exports).
 import 'fastpbkdf2/register';
-import { backendFor, cpuPaths, isNative, pbkdf2, pbkdf2Sync } from 'fastpbkdf2';
+import { backendFor, cpuPaths, createPool, isNative, pbkdf2, pbkdf2Sync } from 'fastpbkdf2';
 import * as promises from 'fastpbkdf2/promises';
 import { pbkdf2Sync as cryptoPbkdf2Sync } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ console.log(
     isNative: isNative(),
     backend: { sha1: backendFor('sha1'), sha256: backendFor('sha256'), sha512: backendFor('sha512') },
     cpuPaths: cpuPaths(),
-    vectors: await check({ pbkdf2, pbkdf2Sync }, promises),
+    vectors: await check({ pbkdf2, pbkdf2Sync, createPool, isNative }, promises),
     register: cryptoPbkdf2Sync === pbkdf2Sync,
   }),
 );
