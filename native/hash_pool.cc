@@ -14,8 +14,10 @@ namespace {
 constexpr uint32_t kStepIterations = 1u << 14;
 // The first step of new chains that found too few others to fill the widest loop (RunStep).
 constexpr uint32_t kFirstStepIterations = 1u << 9;
-// Weight of the past in the measured rates, per step: they follow a change within some 20 steps.
-constexpr double kRateDecay = 0.9;
+// The measured rates weigh the last second or so of full steps: long enough that a dip of a few
+// steps (a burst on the event loop, a neighbour) does not refuse a wave of calls, short enough to
+// follow a lasting change.
+constexpr double kRateWindowSeconds = 1.0;
 
 double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -130,7 +132,7 @@ PoolStats HashPool::Stats() {
   }
   for (int d = 0; d < FP_DIGEST_COUNT; d++) {
     const Queue &q = queues_[d];
-    stats.rate[d] = q.measured_seconds > 0 ? q.measured_work / q.measured_seconds * thread_count_ : 0;
+    stats.rate[d] = Rate(q);
   }
   return stats;
 }
@@ -145,8 +147,19 @@ double HashPool::EstimateWaitMs(fp_digest digest, size_t lanes, size_t blocks) c
   if (own.waiting + own.in_steps + blocks <= lanes * thread_count_) return 0;
   double seconds = 0;
   for (const Queue &q : queues_)
-    if (q.measured_work > 0) seconds += q.work / (q.measured_work / q.measured_seconds * thread_count_);
+    if (q.measured_work > 0) seconds += q.work / Rate(q);
   return seconds * 1000;
+}
+
+// The pool's rate for a digest once its loops are full (the only time a call waits): one thread's
+// rate in full steps, times the threads, times the share of the threads' time that went into steps
+// while work was waiting. Time between steps (preempted, waiting for the lock) is time the queue
+// waits too: without it the rate came out ~20% high next to a busy event loop, and accepted calls
+// waited longer than their budget.
+double HashPool::Rate(const Queue &q) const {
+  if (q.measured_seconds == 0) return 0;
+  const double in_steps = step_seconds_ > 0 ? step_seconds_ / (step_seconds_ + gap_seconds_) : 1.0;
+  return q.measured_work / q.measured_seconds * thread_count_ * in_steps;
 }
 
 // A first rate for a digest, before any step has been measured: one thread's widest loop for a
@@ -262,11 +275,13 @@ void HashPool::WorkerLoop() {
   if (lowered) stats_.low_priority_threads++;
   ready_threads_++;
   ready_.notify_all();
+  Clock::time_point last_end{};  // of this thread's previous step, if work was waiting since
   for (;;) {
+    if (!HasWork()) last_end = {};
     wake_.wait(lock, [this] { return stopping_ || HasWork(); });
     if (stopping_) return;
     idle_threads_--;
-    RunStep(lock);
+    last_end = RunStep(lock, last_end);
     idle_threads_++;
   }
 }
@@ -275,7 +290,7 @@ void HashPool::WorkerLoop() {
 // -- up to what the backend's widest loop takes, but no more than this thread's fair share of all
 // such chains, waiting or in other threads' steps: several chains on one core beat one, but not
 // one on each core. Runs them one step. Called with the lock held.
-void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
+HashPool::Clock::time_point HashPool::RunStep(std::unique_lock<std::mutex> &lock, Clock::time_point previous_end) {
   const int digest_index = PickDigest();
   Queue &q = queues_[digest_index];
   const fp_digest digest = static_cast<fp_digest>(digest_index);
@@ -355,7 +370,8 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
     fp_chain_output(&chain->state, key.data() + offset, std::min(block_bytes, key.length() - offset));
   }
 
-  const double seconds = Seconds(std::chrono::steady_clock::now() - started);
+  const auto ended = Clock::now();
+  const double seconds = Seconds(ended - started);
 
   lock.lock();
   q.in_steps -= n;
@@ -368,8 +384,14 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
     group[i]->job->work_left -= done;
     q.work -= done;
   }
-  q.measured_work = q.measured_work * kRateDecay + work;
-  q.measured_seconds = q.measured_seconds * kRateDecay + seconds;
+  if (n == full_group) {  // the rate when calls wait: see Rate()
+    const double gap = previous_end == Clock::time_point{} ? 0 : std::max(0.0, Seconds(started - previous_end));
+    const double decay = std::exp(-(seconds + gap) / (kRateWindowSeconds * thread_count_));
+    q.measured_work = q.measured_work * decay + work;
+    q.measured_seconds = q.measured_seconds * decay + seconds;
+    step_seconds_ = step_seconds_ * decay + seconds;
+    gap_seconds_ = gap_seconds_ * decay + gap;
+  }
   for (size_t i = 0; i < new_count; i++) {
     new_jobs[i]->set_up = true;
     Enqueue(new_jobs[i]);
@@ -391,6 +413,7 @@ void HashPool::RunStep(std::unique_lock<std::mutex> &lock) {
     }
   }
   if (HasWork()) wake_.notify_one();
+  return ended;
 }
 
 // A finished block's slot goes back to its job, which may then start another block.

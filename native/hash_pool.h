@@ -11,6 +11,7 @@
 #define FASTPBKDF2_HASH_POOL_H
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -144,7 +145,10 @@ class HashPool {
   };
 
   void WorkerLoop();
-  void RunStep(std::unique_lock<std::mutex> &lock);
+  using Clock = std::chrono::steady_clock;
+  // Runs one step; returns when it ended. previous_end: this thread's last step, if work was waiting
+  // since (else a default time point).
+  Clock::time_point RunStep(std::unique_lock<std::mutex> &lock, Clock::time_point previous_end);
   int PickDigest();
   void Enqueue(Job *job);  // if it has blocks to start and is not queued yet
   void Release(Chain *chain, std::unique_lock<std::mutex> &lock);
@@ -152,6 +156,7 @@ class HashPool {
   void Drop(Job *job, std::unique_lock<std::mutex> &lock);
   void Calibrate(const fp_backend *backend, fp_digest digest);
   double EstimateWaitMs(fp_digest digest, size_t lanes, size_t blocks) const;
+  double Rate(const Queue &q) const;  // iterations per second, all threads
   void Stop();
   bool HasWork() const;
   void Own(Job *job);
@@ -173,6 +178,9 @@ class HashPool {
   unsigned idle_threads_ = 0;
   bool stopping_ = false;
   PoolStats stats_;
+  // Decaying sums over full steps: their time, and the time their threads spent between steps
+  // while work was waiting (see Rate()).
+  double step_seconds_ = 0, gap_seconds_ = 0;
 };
 
 }  // namespace fastpbkdf2
