@@ -32,15 +32,14 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
                      "addl %[r], %[e]"
                      : [e] "+r"(*e), [f] "+r"(f), [n] "=&r"(n), [s] "=&r"(s), [r] "=&r"(r)
                      : [a] "r"(a), [c] "r"(c), [d] "r"(d));
-  else if (t >= 40 && t < 60) /* Maj(b,c,d) = (b & (c ^ d)) + (c & d): only one op waits for b */
-    __asm__ volatile("movl %[c], %[s]\n\t"
-                     "andl %[d], %[s]\n\t"
-                     "addl %[s], %[e]\n\t"
-                     "rorxl $27, %[a], %[r]\n\t"
-                     "movl %[c], %[s]\n\t"
-                     "xorl %[d], %[s]\n\t"
+  else if (t >= 40 && t < 60) /* Maj(b,c,d) = (b & c) + (d & (b ^ c)) */
+    __asm__ volatile("rorxl $27, %[a], %[r]\n\t"
                      "rorxl $2, %[f], %[n]\n\t"
-                     "andl %[s], %[f]\n\t"
+                     "movl %[f], %[s]\n\t"
+                     "andl %[c], %[s]\n\t"
+                     "xorl %[c], %[f]\n\t"
+                     "andl %[d], %[f]\n\t"
+                     "addl %[s], %[e]\n\t"
                      "addl %[f], %[e]\n\t"
                      "addl %[r], %[e]"
                      : [e] "+r"(*e), [f] "+r"(f), [n] "=&r"(n), [s] "=&r"(s), [r] "=&r"(r)
