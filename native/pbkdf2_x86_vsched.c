@@ -106,8 +106,9 @@ static inline __attribute__((always_inline)) void vs_sha512_round(uint64_t a, ui
 
 #define VS_NAME fp_sha512_iterate_vsched512
 #define VS_TARGET "avx512f,avx512vl,bmi,bmi2"
-#define VS_SIGMA0(x) _mm_ternarylogic_epi64(_mm_ror_epi64(x, 1), _mm_ror_epi64(x, 8), _mm_srli_epi64(x, 7), 0x96)
-#define VS_SIGMA1(x) _mm_ternarylogic_epi64(_mm_ror_epi64(x, 19), _mm_ror_epi64(x, 61), _mm_srli_epi64(x, 6), 0x96)
+#define VS_SIGMA0(x) _mm256_ternarylogic_epi64(_mm256_ror_epi64(x, 1), _mm256_ror_epi64(x, 8), _mm256_srli_epi64(x, 7), 0x96)
+#define VS_SIGMA1(x) _mm256_ternarylogic_epi64(_mm256_ror_epi64(x, 19), _mm256_ror_epi64(x, 61), _mm256_srli_epi64(x, 6), 0x96)
+#define VS_ALIGN1(hi, lo) _mm256_alignr_epi64(hi, lo, 1)
 #include "vsched_sha512.h"
 
 /* Without vector rotates: ROTR(x, n) = x >> n | x << (64 - n), the shifted-right and shifted-left
@@ -115,13 +116,18 @@ static inline __attribute__((always_inline)) void vs_sha512_round(uint64_t a, ui
 #define VS_NAME fp_sha512_iterate_vsched2
 #define VS_TARGET "avx2,bmi,bmi2"
 /* ROTR 8 is a byte shuffle: one op instead of three. */
-#define VS_ROTR8_64(x) _mm_shuffle_epi8(x, _mm_set_epi8(8, 15, 14, 13, 12, 11, 10, 9, 0, 7, 6, 5, 4, 3, 2, 1))
-#define VS_SIGMA0(x)                                                                                                 \
-  _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 1), _mm_slli_epi64(x, 63)),                                        \
-                _mm_xor_si128(VS_ROTR8_64(x), _mm_srli_epi64(x, 7)))
-#define VS_SIGMA1(x)                                                                                           \
-  _mm_xor_si128(_mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(x, 19), _mm_srli_epi64(x, 61)), _mm_srli_epi64(x, 6)), \
-                _mm_xor_si128(_mm_slli_epi64(x, 45), _mm_slli_epi64(x, 3)))
+#define VS_ROTR8_64(x)                                                                                             \
+  _mm256_shuffle_epi8(x, _mm256_set_epi8(8, 15, 14, 13, 12, 11, 10, 9, 0, 7, 6, 5, 4, 3, 2, 1, 8, 15, 14, 13, 12, 11, \
+                                         10, 9, 0, 7, 6, 5, 4, 3, 2, 1))
+#define VS_SIGMA0(x)                                                                         \
+  _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(x, 1), _mm256_slli_epi64(x, 63)), \
+                   _mm256_xor_si256(VS_ROTR8_64(x), _mm256_srli_epi64(x, 7)))
+#define VS_SIGMA1(x)                                                                                                  \
+  _mm256_xor_si256(                                                                                                   \
+      _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(x, 19), _mm256_srli_epi64(x, 61)), _mm256_srli_epi64(x, 6)), \
+      _mm256_xor_si256(_mm256_slli_epi64(x, 45), _mm256_slli_epi64(x, 3)))
+/* AVX2's byte align works within 128-bit halves: first the middle words (3, 4, 5, 6 of lo, hi). */
+#define VS_ALIGN1(hi, lo) _mm256_alignr_epi8(_mm256_permute2x128_si256(lo, hi, 0x21), lo, 8)
 #include "vsched_sha512.h"
 #undef VS_ROTR8_64
 
