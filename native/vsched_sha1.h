@@ -56,6 +56,25 @@ static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t 
   (void)s;
   *b = n;
 }
+
+/* What the first two rounds compute from the key alone: with the state in[] of a midstate,
+ * round 0 makes a = pre[0] + W[0] and round 1 a = pre[1] + W[1] + ROTL5(round 0's a), leaving
+ * ROTL30(in[0]), ROTL30(in[1]) as later rounds' words. PBKDF2 compresses with two fixed midstates,
+ * so this is done once per call. */
+typedef struct {
+  uint32_t in[5], pre[2], rotl30[2];
+} vs_sha1_key;
+
+static inline uint32_t vs_rotl32(uint32_t x, int n) { return x << n | x >> (32 - n); }
+
+static inline void vs_sha1_key_init(vs_sha1_key *key, const uint32_t in[5]) {
+  const uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], k = 0x5a827999u;
+  memcpy(key->in, in, sizeof key->in);
+  key->rotl30[0] = vs_rotl32(a, 30);
+  key->rotl30[1] = vs_rotl32(b, 30);
+  key->pre[0] = e + k + vs_rotl32(a, 5) + ((b & c) | (~b & d));
+  key->pre[1] = d + k + ((a & key->rotl30[1]) | (~a & c));
+}
 #endif
 
 /* W[t..t+3] for t >= 16, from the previous 32 words in x[(t/4 - 8) .. (t/4 - 1)] (mod 8).
@@ -83,8 +102,11 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[8], int t) {
  * in general registers: the first rounds need not wait for the vector unit, nor the next
  * compression for this one's result to pass through vector registers) and whose other words are
  * PBKDF2's fixed padding. */
-VS_INLINE void VS_COMPRESS(const uint32_t in[5], uint32_t s[5], uint32_t wk[80]) {
-  uint32_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4];
+VS_INLINE void VS_COMPRESS(const vs_sha1_key *key, uint32_t s[5], uint32_t wk[80]) {
+  const uint32_t *const in = key->in;
+  /* rounds 0 and 1 (vs_sha1_key); the names are then those after round 1 */
+  uint32_t e = key->pre[0] + s[0], a = key->rotl30[0], b = key->rotl30[1], c = in[2];
+  uint32_t d = key->pre[1] + s[1] + (e << 5 | e >> 27);
   const __m128i k0 = _mm_set1_epi32(0x5a827999), k1 = _mm_set1_epi32(0x6ed9eba1), k2 = _mm_set1_epi32((int)0x8f1bbcdc),
                 k3 = _mm_set1_epi32((int)0xca62c1d6);
   /* words 5..15: the 0x80 marker, zeros and the length in bits (64 + 20) * 8 */
@@ -101,10 +123,12 @@ VS_INLINE void VS_COMPRESS(const uint32_t in[5], uint32_t s[5], uint32_t wk[80])
     for (int r = 0; r < 20; r += 5) {
       const int i = t + r;
 #define VS_WK(i, e) ((i) < 5 ? e + s[i] + 0x5a827999u : (i) < 16 ? e + (pad[i] + 0x5a827999u) : vs_add_mem32(e, &wk[i]))
-      e = VS_WK(i, e);
-      vs_sha1_round(t, a, &b, c, d, &e);
-      d = VS_WK(i + 1, d);
-      vs_sha1_round(t, e, &a, b, c, &d);
+      if (i > 0) {
+        e = VS_WK(i, e);
+        vs_sha1_round(t, a, &b, c, d, &e);
+        d = VS_WK(i + 1, d);
+        vs_sha1_round(t, e, &a, b, c, &d);
+      }
       c = VS_WK(i + 2, c);
       vs_sha1_round(t, d, &e, a, b, &c);
       b = VS_WK(i + 3, b);
@@ -136,15 +160,18 @@ VS_ATTR void VS_NAME(const sha1_hmac_keys *keys, uint32_t u[5], uint32_t t[5], u
   uint32_t s[5], acc[5];
   for (int i = 0; i < 5; i++) s[i] = u[i], acc[i] = t[i];
   _Alignas(16) uint32_t wk[80]; /* W[t] + K[t], written by the vector unit, read by the rounds */
+  vs_sha1_key key[2];
+  vs_sha1_key_init(&key[0], keys->inner);
+  vs_sha1_key_init(&key[1], keys->outer);
   /* One copy of the compression, run for the inner then the outer key (vsched_sha512.h). */
-  const uint32_t *const midstate[2] = {keys->inner, keys->outer};
   for (uint64_t half = 0; half < 2 * (uint64_t)count; half++) {
-    VS_COMPRESS(midstate[half & 1], s, wk);
+    VS_COMPRESS(&key[half & 1], s, wk);
     if (half & 1)
       for (int i = 0; i < 5; i++) acc[i] ^= s[i];
   }
   for (int i = 0; i < 5; i++) u[i] = s[i], t[i] = acc[i];
   secure_wipe(wk, sizeof wk);
+  secure_wipe(key, sizeof key);
 }
 
 #undef VS_ATTR
