@@ -10,6 +10,7 @@
         "native/pbkdf2_x86_shani.c",
         "native/pbkdf2_x86_bmi2.c",
         "native/pbkdf2_x86_wide.c",
+        "native/pbkdf2_x86_hybrid512.c",
         "native/pbkdf2_x86_vsched.c",
         "native/backends_x86.c",
         "native/cpu_x86.c",

@@ -55,6 +55,9 @@ void fp_sha512_iterate_avx512y(unsigned n, const sha512_hmac_keys *const *keys, 
                                uint64_t *const *t, uint32_t count);
 void fp_sha512_iterate_avx2(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u, uint64_t *const *t,
                             uint32_t count);
+/* pbkdf2_x86_hybrid512.c: 8 AVX-512 lanes and a ninth chain on the scalar ALUs (BMI2). */
+void fp_sha512_iterate_hybrid(unsigned n, const sha512_hmac_keys *const *keys, uint64_t *const *u, uint64_t *const *t,
+                              uint32_t count);
 #endif
 
 /* The vector-schedule one-chain loops of pbkdf2_x86_vsched.c (GCC, clang: inline asm). */

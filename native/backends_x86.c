@@ -28,9 +28,16 @@ static int has_shani(void) { return fp_cpu_x86_has(FP_CPU_X86_SHANI); }
   .sha1_half = fp_sha1_iterate_avx512y, .sha256_half = fp_sha256_iterate_avx512y, .sha512_half = fp_sha512_iterate_avx512y
 #define WIDE_AVX2 \
   .sha1_wide = fp_sha1_iterate_avx2, .sha256_wide = fp_sha256_iterate_avx2, .sha512_wide = fp_sha512_iterate_avx2
+/* AMD Zen 4: SHA-512's widest loop adds a ninth chain on the scalar ALUs to the 8 AVX-512 lanes. */
+#define WIDE_AVX512_AMD                                                                                           \
+  .sha1_wide = fp_sha1_iterate_avx512, .sha256_wide = fp_sha256_iterate_avx512, .sha512_wide = fp_sha512_iterate_hybrid, \
+  .sha1_half = fp_sha1_iterate_avx512y, .sha256_half = fp_sha256_iterate_avx512y, .sha512_half = fp_sha512_iterate_avx512y
+#define SHA512_WIDE_AMD 9
 #else
 #define WIDE_AVX512 .sha1_wide = NULL
+#define WIDE_AVX512_AMD .sha1_wide = NULL
 #define WIDE_AVX2 .sha1_wide = NULL
+#define SHA512_WIDE_AMD 8
 #endif
 
 /* One chain without SHA-NI (and SHA-512 always): the vector-schedule loops (pbkdf2_x86_vsched.c)
@@ -74,16 +81,17 @@ const fp_backend fp_backend_shani_avx512 = {
  * chain, 26.8 two, 34.4 four interleaved (34.8 built with zig's clang 19, 26.6 with clang 14), 26.8
  * on 8 AVX-512 lanes and 28.8 on 16: four SHA-NI chains at a time beat the lanes at every count (so
  * the lanes are never used and a thread takes four chains a step). SHA-1: 14.9 / 27.0 / 48.5 / 62.5, so the
- * lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes. */
+ * lanes pay from 5 and 11 chains. SHA-512: 3.29 one chain, 9.06 / 11.4 on 4 / 8 lanes, 12.5 on 8
+ * lanes plus a scalar chain (9 chains; fp_sha512_iterate_hybrid runs 5-8 on the lanes alone). */
 const fp_backend fp_backend_shani_avx512_amd = {
     .name = "shani-avx512",
     .available = has_shani_avx512_amd,
     SHANI_LOOPS,
     .sha256_x4 = fp_sha256_iterate4_shani512,
     .sha512 = SHA512_AVX512,
-    WIDE_AVX512,
+    WIDE_AVX512_AMD,
     .x4 = {[FP_SHA256] = {4, 3}},
-    .wide = {[FP_SHA1] = {16, 11}, [FP_SHA256] = {16, 17}, [FP_SHA512] = {8, 5}},
+    .wide = {[FP_SHA1] = {16, 11}, [FP_SHA256] = {16, 17}, [FP_SHA512] = {SHA512_WIDE_AMD, 5}},
     .half = {[FP_SHA1] = {8, 5}, [FP_SHA256] = {8, 17}, [FP_SHA512] = {4, 2}},
 };
 

@@ -15,7 +15,7 @@ const beyondBaseline =
   /\t(sha1\w*|sha256\w*|rorx|sarx|shlx|shrx|andn|bextr|blsr|blsi|blsmsk|bzhi|pdep|pext|pshufb|palignr|pextr[dq]|pinsr[dq]|pblend\w*|ptest|pmin[us][dq]|pmax[us][dq]|pmulld|v\w+)\s|%[yz]mm\d|%k[0-7]/;
 
 // Functions that run only behind a CPUID check (native/backends_x86.c, native/cpu_x86.c).
-const gated = /^(fp_sha(1|256)_iterate[24]?_shani(512)?|sha(1|256|512)_iterate_bmi2|fp_sha(1|256|512)_iterate_(avx2|avx512y?|vsched512|vsched2))(\.\w+)*$/;
+const gated = /^(fp_sha(1|256)_iterate[24]?_shani(512)?|sha(1|256|512)_iterate_bmi2|fp_sha(1|256|512)_iterate_(avx2|avx512y?|vsched512|vsched2|hybrid))(\.\w+)*$/;
 
 describe.runIf(process.arch === 'x64' && objdump && existsSync(binary))('instruction-set audit of the x86-64 binary', () => {
   it('has no instruction beyond baseline x86-64 outside CPU-gated functions', () => {
@@ -36,7 +36,7 @@ describe.runIf(process.arch === 'x64' && objdump && existsSync(binary))('instruc
     }
     expect(Object.fromEntries(offenders)).toEqual({});
     // and the accelerated code is really there
-    for (const f of ['fp_sha256_iterate_shani', 'fp_sha1_iterate2_shani', 'sha512_iterate_bmi2', 'fp_sha256_iterate_avx512', 'fp_sha512_iterate_vsched512', 'fp_sha512_iterate_vsched2', 'fp_sha256_iterate_vsched2', 'fp_sha1_iterate_vsched512', 'fp_sha256_iterate4_shani', 'fp_sha256_iterate4_shani512']) {
+    for (const f of ['fp_sha256_iterate_shani', 'fp_sha1_iterate2_shani', 'sha512_iterate_bmi2', 'fp_sha256_iterate_avx512', 'fp_sha512_iterate_vsched512', 'fp_sha512_iterate_vsched2', 'fp_sha256_iterate_vsched2', 'fp_sha1_iterate_vsched512', 'fp_sha256_iterate4_shani', 'fp_sha256_iterate4_shani512', 'fp_sha512_iterate_hybrid']) {
       expect(gatedSeen, f).toContain(f);
     }
   });

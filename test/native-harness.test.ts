@@ -19,7 +19,7 @@ describe.runIf(haveCc)('native C harness', () => {
       const exe = join(dir, 'harness');
       const native = join(packageRoot, 'native');
       const sources = ['harness.c'].map((f) => join(packageRoot, 'test/native', f));
-      const core = ['pbkdf2.c', 'pbkdf2_x86_shani.c', 'pbkdf2_x86_bmi2.c', 'pbkdf2_x86_wide.c', 'pbkdf2_x86_vsched.c', 'backends_x86.c', 'cpu_x86.c', 'pbkdf2_armv8.c'];
+      const core = ['pbkdf2.c', 'pbkdf2_x86_shani.c', 'pbkdf2_x86_bmi2.c', 'pbkdf2_x86_wide.c', 'pbkdf2_x86_hybrid512.c', 'pbkdf2_x86_vsched.c', 'backends_x86.c', 'cpu_x86.c', 'pbkdf2_armv8.c'];
       const build = spawnSync(cc, ['-O2', `-I${native}`, '-o', exe, ...sources, ...core.map((f) => join(native, f))], {
         encoding: 'utf8',
       });
