@@ -14,9 +14,9 @@
 /* One SHA-1 round t (FIPS 180-4 6.1.2) after e += W[t] + K[t]: e += ROTL5(a) + f_t(b,c,d),
  * b = ROTL30(b); the caller rotates the names. In asm so that the ops keep this order (the
  * critical path is a -> ROTL5 -> e, two ops a round); the choice of f is made at compile time.
- * ROTL30(b) goes to a new register and b's is then used for f, so no round copies a register
- * (on Zen 4 every op counts: ~1000 of them a compression at 6 dispatched per cycle). Both f forms
- * below add two parts with no bit in common (so + is |): two independent ops on b, one add each. */
+ * ROTL30(b) goes to a new register and b's own is then f's scratch, so Ch and parity need no
+ * register copy and Maj one. Ch and Maj add two parts with no bit in common (so + is |), each
+ * part one or two ops from b (docs/performance.md has the variants measured). */
 #ifndef VS_SHA1_ROUND
 #define VS_SHA1_ROUND
 static inline __attribute__((always_inline)) void vs_sha1_round(int t, uint32_t a, uint32_t *b, uint32_t c,
