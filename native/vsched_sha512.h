@@ -68,11 +68,11 @@ static inline void vs_sha512_pre_init(vs_sha512_pre *p, const uint64_t s[8]) {
 VS_INLINE void VS_COMPRESS(const uint64_t in[8], const vs_sha512_pre *pre, const uint64_t m[8], __m256i y[4],
                            uint64_t out[8], uint64_t wk[80]) {
   uint64_t a = in[0], b = in[1], c = in[2], d = in[3], e = in[4], f = in[5], g = in[6], h = in[7];
-  uint64_t bc = 0, ab;
-  __m256i lo = _mm256_setzero_si256(); /* the first half of the next quad */ /* Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); one round's a ^ b is the next one's b ^ c */
+  uint64_t bc = 0, ab; /* Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)); one round's a ^ b is the next one's b ^ c */
+  __m256i lo = _mm256_setzero_si256(); /* the first half of the next quad */
   /* Round t's h + K[t] before the round adds W[t] + (t < 8 ? 0 : K[t]) from memory. */
 #define VS_H_PLUS_K(t, h) \
-  (t) < 4 ? pre->hk[(t) - 1] : (t) < 8 ? vs_add_mem64(h, &SHA512_K[t]) : h
+  (t) < 4 ? pre->hk[(t) > 0 ? (t) - 1 : 0] : (t) < 8 ? vs_add_mem64(h, &SHA512_K[t]) : h
   /* Each round leaves the new a in h's variable and the new e in d's: the names rotate. */
 #define VS_ROUNDS_2(t, a, b, c, d, e, f, g, h)                                                    \
   do {                                                                                             \
