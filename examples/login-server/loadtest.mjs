@@ -416,6 +416,8 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
     healthMax: hs.at(-1),
     eventLoopDelayP99: Math.max(0, after.eventLoopDelayMs.p99 - 10), // the monitor's 10 ms resolution removed
     serverCpuPercent: (100 * cpuMs) / (result.duration * 1000),
+    // The event loop's thread alone (HTTP, JSON, SQLite, answers; Linux).
+    eventLoopCpuPercent: after.eventLoopCpuMs === undefined ? NaN : (100 * (after.eventLoopCpuMs - before.eventLoopCpuMs)) / (result.duration * 1000),
     // All server CPU (hashing threads + event loop) per request the server answered (incl. drain).
     serverCpuMsPerRequest: serverLogins > 0 ? cpuMs / serverLogins : NaN,
     pairedSteps: (after.pool.pairedSteps ?? 0) - (before.pool.pairedSteps ?? 0),
@@ -644,7 +646,7 @@ async function main() {
         console.log(
           `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
             `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503} (p99 ${ms(s.rejectP99)}); errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
-            `CPU ${fmt(s.serverCpuPercent)}%, ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
+            `CPU ${fmt(s.serverCpuPercent)}% (event loop ${fmt(s.eventLoopCpuPercent)}%), ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
             `${s.unansweredAtEnd} unanswered at end; client timeouts ${s.timeouts}, hashed for gone clients ${s.hashedForGone}, stopped ${s.abortedForGone}` +
             (k < stages.length - 1 ? `, drained in ${Number.isNaN(s.drainMs) ? '>60 s' : `${fmt(s.drainMs)} ms`}; ` : '; ') +
             `driver CPU ${fmt(s.driverCpuPercent)}%, other processes ${fmt(s.otherCpuPercent)}%`,
