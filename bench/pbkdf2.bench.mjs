@@ -140,13 +140,14 @@ console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU p
   `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
 console.table(rows);
 
-// Many calls at once: 64 concurrent async calls per digest, aggregate iterations/s (a tenth of the
-// iteration counts above, so a round takes seconds, not a minute).
+// Many calls at once: 64 concurrent async calls per digest, aggregate iterations/s, at the same
+// iteration counts as above (a round takes node 3-9 s). At a tenth of them (what --quick gives) the
+// start and end of a burst weigh ten times more than in real use: SHA-512 came out 4.6-5.1x there
+// against 5.2-5.4x at 210,000 (docs/performance.md).
 if (!process.argv.includes('--no-concurrent')) {
   const calls = 64;
   const concurrentRows = [];
-  for (const { digest, iterations: full, keylen } of workloads) {
-    const iterations = Math.round(full / 10);
+  for (const { digest, iterations, keylen } of workloads) {
     const passwords = Array.from({ length: calls }, (_, i) => `user-${i}-password`);
     const [nodeMs, fastMs] = await interleaved(quick ? 2 : 3, [
       ['node', () => Promise.all(passwords.map((p) => nodeAsync(p, salt, iterations, keylen, digest)))],
