@@ -409,6 +409,8 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
     loginP99: percentile(verified, 99),
     loginMax: verified.at(-1),
     rejectP99: percentile(rejected, 99),
+    // The same refusals timed inside the server (request received to 503 written).
+    serverRejectP99: after.refusalMs?.p99 ?? NaN,
     healthProbes: hs.length,
     healthFailures: health.failures,
     healthP50: percentile(hs, 50),
@@ -470,7 +472,7 @@ function stageTable(stages) {
       fmt(s.ok200),
       fmt(s.denied401),
       fmt(s.rejected503),
-      s.rejected503 ? ms(s.rejectP99) : '–',
+      s.rejected503 ? `${ms(s.rejectP99)} (server ${ms(s.serverRejectP99)})` : '–',
       fmt(s.otherNon2xx),
       `${s.errors} (${s.timeouts}) / ${s.unansweredAtEnd}`,
       s.wrongAnswers,
@@ -645,7 +647,7 @@ async function main() {
         rows.push(s);
         console.log(
           `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
-            `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503} (p99 ${ms(s.rejectP99)}); errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
+            `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503} (p99 ${ms(s.rejectP99)}, in the server ${ms(s.serverRejectP99)}); errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
             `CPU ${fmt(s.serverCpuPercent)}% (event loop ${fmt(s.eventLoopCpuPercent)}%), ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
             `${s.unansweredAtEnd} unanswered at end; client timeouts ${s.timeouts}, hashed for gone clients ${s.hashedForGone}, stopped ${s.abortedForGone}` +
             (k < stages.length - 1 ? `, drained in ${Number.isNaN(s.drainMs) ? '>60 s' : `${fmt(s.drainMs)} ms`}; ` : '; ') +

@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
 import Database from 'better-sqlite3';
@@ -156,6 +156,8 @@ const gone = { hashed: 0, aborted: 0 };
 let inFlight = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+// From a refused login's request to its 503 written to the socket, as this process sees it.
+const refusalTime = createHistogram();
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
@@ -189,6 +191,7 @@ function readJson(req) {
 }
 
 async function login(req, res) {
+  const received = process.hrtime.bigint();
   let body;
   try {
     body = await readJson(req);
@@ -233,6 +236,7 @@ async function login(req, res) {
       counters.overloaded++;
       const retryAfter = err.retryAfterMs ? String(Math.ceil(err.retryAfterMs / 1000)) : RETRY_AFTER;
       send(res, 503, JSON.stringify({ error: 'overloaded, retry later' }), { 'retry-after': retryAfter });
+      refusalTime.record(Math.max(1, Number(process.hrtime.bigint() - received)));
     } else {
       counters.errors++;
       console.error('login error:', err);
@@ -269,7 +273,13 @@ function stats(reset) {
       max: loopDelay.max / 1e6,
     },
   };
-  if (reset) loopDelay.reset();
+  result.refusalMs = refusalTime.count
+    ? { p50: refusalTime.percentile(50) / 1e6, p99: refusalTime.percentile(99) / 1e6, max: refusalTime.max / 1e6 }
+    : null;
+  if (reset) {
+    loopDelay.reset();
+    refusalTime.reset();
+  }
   return result;
 }
 
