@@ -575,7 +575,7 @@ async function main() {
       out: { type: 'string' },
       // Before each stage, wait up to this many seconds for other processes to calm down (0: don't).
       'wait-quiet': { type: 'string', default: '120' },
-      // priority of fastpbkdf2's hashing threads (server.mjs HASH_PRIORITY: low or normal); default low.
+      // priority of fastpbkdf2's hashing threads (server.mjs HASH_PRIORITY: normal or low); default normal.
       priority: { type: 'string' },
     },
   });
