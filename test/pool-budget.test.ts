@@ -2,6 +2,7 @@
 // wait is over the budget, with retryAfterMs; an AbortSignal drops a queued call at once and stops a
 // running one at its next step; no hash is completed for an aborted call.
 import * as crypto from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -22,6 +23,7 @@ describe('maxWaitMs', () => {
   it('refuses at once a call that would wait longer, with retryAfterMs, from the measured rate', async () => {
     const pool = fast.createPool({ threads: 1, maxWaitMs: 50 });
     const ac = new AbortController();
+    setMaxListeners(32, ac.signal); // one signal for the 16 calls below
     try {
       // An idle thread takes a call whatever the budget.
       expect((await pool.pbkdf2('pw', 'salt', 1000, 32, 'sha256')).equals(crypto.pbkdf2Sync('pw', 'salt', 1000, 32, 'sha256'))).toBe(true);
@@ -96,6 +98,7 @@ describe('signal', () => {
   it('drops a queued call at once, with node\'s AbortError and the reason as cause', async () => {
     const pool = fast.createPool({ threads: 1 });
     const running = new AbortController();
+    setMaxListeners(32, running.signal); // one signal for the 20 calls below
     try {
       // More calls than one thread's widest loop (16 lanes at most): the last ones queue.
       const first = Array.from({ length: 20 }, () => settle(pool.pbkdf2('pw', 'salt', LONG, 32, 'sha512', { signal: running.signal })));
