@@ -19,6 +19,11 @@ constexpr uint32_t kFirstStepIterations = 1u << 9;
 // follow a lasting change.
 constexpr double kRateWindowSeconds = 1.0;
 
+// The most chains one thread's step takes: the lanes of the widest loop that pays (fp_chains_max).
+size_t GroupSize(const fp_backend *backend, fp_digest digest) {
+  return std::min<size_t>(FP_MAX_LANES, fp_chains_max(backend, digest));
+}
+
 double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 void WipeBytes(void *p, size_t n) {
@@ -76,7 +81,7 @@ HashPool::Submitted HashPool::Submit(std::unique_ptr<Job> job) {
   const size_t block_bytes = fp_digest_bytes(job->digest);
   job->blocks = (job->key.length() + block_bytes - 1) / block_bytes;
   // Enough slots for every thread's widest loop; more would only hold blocks that wait.
-  const size_t lanes = std::min<size_t>(FP_MAX_LANES, fp_chains_max(job->backend, job->digest));
+  const size_t lanes = GroupSize(job->backend, job->digest);
   job->slot_count = std::min(job->blocks, lanes * thread_count_);
   if (job->slot_count > 0) {
     job->slots.reset(new (std::nothrow) Chain[job->slot_count]);
@@ -170,7 +175,7 @@ void HashPool::Calibrate(const fp_backend *backend, fp_digest digest) {
     if (queues_[digest].measured_seconds > 0) return;
   }
   constexpr uint32_t kIterations = 1024;
-  const unsigned lanes = std::min<unsigned>(FP_MAX_LANES, fp_chains_max(backend, digest));
+  const unsigned lanes = static_cast<unsigned>(GroupSize(backend, digest));
   fp_hmac_keys keys;
   fp_hmac_keys_init(digest, &keys, nullptr, 0);
   fp_chain chains[FP_MAX_LANES];
@@ -296,7 +301,8 @@ HashPool::Clock::time_point HashPool::RunStep(std::unique_lock<std::mutex> &lock
   const fp_digest digest = static_cast<fp_digest>(digest_index);
   const fp_backend *backend = q.chains.head ? q.chains.head->job->backend : q.jobs.head->backend;
   const size_t fair_share = std::max<size_t>(1, (q.waiting + q.in_steps + thread_count_ - 1) / thread_count_);
-  const size_t want = std::min<size_t>({FP_MAX_LANES, fp_chains_max(backend, digest), q.waiting, fair_share});
+  const size_t full_group = GroupSize(backend, digest);
+  const size_t want = std::min<size_t>({full_group, q.waiting, fair_share});
 
   Chain *group[FP_MAX_LANES];
   Job *new_jobs[FP_MAX_LANES];
@@ -346,7 +352,6 @@ HashPool::Clock::time_point HashPool::RunStep(std::unique_lock<std::mutex> &lock
   // New chains in a group smaller than the widest loop take a short first step: in a burst of
   // calls, the first ones arrive alone and would otherwise run a whole step on a narrow loop, then
   // stay out of step with the rest; after it they join the groups of those that came next.
-  const size_t full_group = std::min<size_t>(FP_MAX_LANES, fp_chains_max(backend, digest));
   uint32_t step_iterations = kStepIterations;
   for (size_t i = 0; i < n; i++) {
     Chain *chain = group[i];
