@@ -24,6 +24,12 @@ VS_INLINE __m128i CAT(VS_NAME, next_four)(const __m128i x[4], int t) {
   return _mm_add_epi32(w, _mm_slli_si128(VS_SIGMA1(w), 8));
 }
 
+/* x gets W[t..t+3] (next_four) and wk[t..t+3] gets W+K: one schedule step, 16 rounds ahead. */
+VS_INLINE void CAT(VS_NAME, schedule_four)(__m128i x[4], uint32_t wk[64], int t) {
+  x[(t / 4) & 3] = CAT(VS_NAME, next_four)(x, t);
+  _mm_store_si128((__m128i *)&wk[t], _mm_add_epi32(x[(t / 4) & 3], _mm_loadu_si128((const __m128i *)&SHA256_K[t])));
+}
+
 /* out = the compression from state in of the block whose first 8 words are m (in registers, see
  * vsched_sha512.h) and whose 16 words are x (as 4 vectors, native order). */
 VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[4], uint32_t out[8], uint32_t wk[64]) {
@@ -43,12 +49,7 @@ VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[
     vs_sha256_round(g, h, &b, c, d, e, &f, &bc, &ab);
     e = t < 8 ? e + m[t + 3] + SHA256_K[t + 3] : vs_add_mem32(e, &wk[t + 3]);
     vs_sha256_round(f, g, &a, b, c, d, &e, &ab, &bc);
-    if (t + 16 < 64) { /* the next four words, 16 rounds ahead */
-      const int next = t + 16;
-      x[(next / 4) & 3] = CAT(VS_NAME, next_four)(x, next);
-      _mm_store_si128((__m128i *)&wk[next],
-                      _mm_add_epi32(x[(next / 4) & 3], _mm_loadu_si128((const __m128i *)&SHA256_K[next])));
-    }
+    if (t + 16 < 64) CAT(VS_NAME, schedule_four)(x, wk, t + 16);
     d = t < 8 ? d + m[t + 4] + SHA256_K[t + 4] : vs_add_mem32(d, &wk[t + 4]);
     vs_sha256_round(e, f, &h, a, b, c, &d, &bc, &ab);
     c = t < 8 ? c + m[t + 5] + SHA256_K[t + 5] : vs_add_mem32(c, &wk[t + 5]);
@@ -57,12 +58,7 @@ VS_INLINE void VS_COMPRESS(const uint32_t in[8], const uint32_t m[8], __m128i x[
     vs_sha256_round(c, d, &f, g, h, a, &b, &bc, &ab);
     a = t < 8 ? a + m[t + 7] + SHA256_K[t + 7] : vs_add_mem32(a, &wk[t + 7]);
     vs_sha256_round(b, c, &e, f, g, h, &a, &ab, &bc);
-    if (t + 20 < 64) {
-      const int next = t + 20;
-      x[(next / 4) & 3] = CAT(VS_NAME, next_four)(x, next);
-      _mm_store_si128((__m128i *)&wk[next],
-                      _mm_add_epi32(x[(next / 4) & 3], _mm_loadu_si128((const __m128i *)&SHA256_K[next])));
-    }
+    if (t + 20 < 64) CAT(VS_NAME, schedule_four)(x, wk, t + 20);
   }
   out[0] = in[0] + a;
   out[1] = in[1] + b;
