@@ -84,7 +84,7 @@ function nodeBackend() {
     description:
       `node:crypto pbkdf2 on libuv's pool (UV_THREADPOOL_SIZE=${env.UV_THREADPOOL_SIZE || 4}), no queue bound` +
       // libuv's threads are shared with fs and dns; node cannot lower their priority.
-      ', HASH_PRIORITY not applicable',
+      (env.HASH_PRIORITY ? ', HASH_PRIORITY not applicable' : ''),
     // node:crypto's pbkdf2 cannot be stopped: the signal is not used.
     async verify(password, stored) {
       // What a hand-written Django check does: split, derive, compare in constant time.
