@@ -408,6 +408,8 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
     loginP50: percentile(verified, 50),
     loginP99: percentile(verified, 99),
     loginMax: verified.at(-1),
+    // The same logins timed inside the server (request received to answer written).
+    serverLoginP99: after.answerMs?.p99 ?? NaN,
     rejectP99: percentile(rejected, 99),
     // The same refusals timed inside the server (request received to 503 written).
     serverRejectP99: after.refusalMs?.p99 ?? NaN,
@@ -465,7 +467,7 @@ function stageTable(stages) {
       s.stage,
       `**${fmt(s.loginsPerSec, 1)}**`,
       ms(s.loginP50),
-      ms(s.loginP99),
+      `${ms(s.loginP99)} (server ${ms(s.serverLoginP99)})`,
       ms(s.healthP50),
       `**${ms(s.healthP99)}**`,
       ms(s.healthMax) + (s.healthFailures ? ` (${s.healthFailures} failed)` : ''),
@@ -646,7 +648,7 @@ async function main() {
         s.machineBusyBeforePercent = busyBefore;
         rows.push(s);
         console.log(
-          `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)}; ` +
+          `  ${s.stage.padStart(4)} connections: ${fmt(s.loginsPerSec, 1)} logins/s, p50 ${ms(s.loginP50)}, p99 ${ms(s.loginP99)} (in the server ${ms(s.serverLoginP99)}); ` +
             `/health p99 ${ms(s.healthP99)} (${s.healthFailures} failed); 503: ${s.rejected503} (p99 ${ms(s.rejectP99)}, in the server ${ms(s.serverRejectP99)}); errors ${s.errors}; wrong ${s.wrongAnswers}; ` +
             `CPU ${fmt(s.serverCpuPercent)}% (event loop ${fmt(s.eventLoopCpuPercent)}%), ${fmt(s.serverCpuMsPerRequest, 1)} ms/request; loop delay p99 ${ms(s.eventLoopDelayP99)}; ` +
             `${s.unansweredAtEnd} unanswered at end; client timeouts ${s.timeouts}, hashed for gone clients ${s.hashedForGone}, stopped ${s.abortedForGone}` +

@@ -159,6 +159,7 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 // From a refused login's request to its 503 written to the socket, as this process sees it.
 const refusalTime = createHistogram();
+const answerTime = createHistogram(); // logins answered 200 or 401: request received to answer written
 
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
@@ -228,6 +229,7 @@ async function login(req, res) {
       else counters.denied++;
       send(res, 401, JSON.stringify({ ok: false }));
     }
+    answerTime.record(Math.max(1, Number(process.hrtime.bigint() - received)));
   } catch (err) {
     if (err?.code === 'ABORT_ERR') {
       gone.aborted++;
@@ -274,12 +276,16 @@ function stats(reset) {
       max: loopDelay.max / 1e6,
     },
   };
+  result.answerMs = answerTime.count
+    ? { p50: answerTime.percentile(50) / 1e6, p99: answerTime.percentile(99) / 1e6, max: answerTime.max / 1e6 }
+    : null;
   result.refusalMs = refusalTime.count
     ? { p50: refusalTime.percentile(50) / 1e6, p99: refusalTime.percentile(99) / 1e6, max: refusalTime.max / 1e6 }
     : null;
   if (reset) {
     loopDelay.reset();
     refusalTime.reset();
+    answerTime.reset();
   }
   return result;
 }
