@@ -2,10 +2,13 @@
 // side by side in one process. Prints medians and ratios; on a shared machine trust the ratios.
 // Then the aggregate of 64 concurrent async calls per digest, and each CPU path without SHA-NI
 // against node with SHA-NI hidden from its OpenSSL (a child process, OPENSSL_ia32cap).
-//   node bench/pbkdf2.bench.mjs [--quick] [--no-peers] [--no-concurrent] [--no-hidden-shani]
+// --release measures the binary npm installs (built first for this platform, with Zig, as `npm run
+// prebuild:all` builds the release) instead of the local node-gyp build.
+//   node bench/pbkdf2.bench.mjs [--quick] [--release] [--no-peers] [--no-concurrent] [--no-hidden-shani]
 import * as crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { Bench } from 'tinybench';
@@ -13,6 +16,18 @@ import { Bench } from 'tinybench';
 const require = createRequire(import.meta.url);
 const fast = require('../dist/index.js');
 const fastPromises = require('../dist/promises.js');
+
+/** Builds this platform's release binary into prebuilds/ (tools/prebuild-all.mjs) and returns its path. */
+async function releaseBinary() {
+  const { spawnSync } = await import('node:child_process');
+  const libc = process.platform !== 'linux' ? '' : process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
+  const target = [process.platform, process.arch, libc].filter(Boolean).join('-');
+  const tool = fileURLToPath(new URL('../tools/prebuild-all.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [tool, target], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`building the release binary for ${target} failed`);
+  return fileURLToPath(new URL(`../prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libc && `.${libc}`}.node`, import.meta.url));
+}
+if (process.argv.includes('--release')) fast.setNativePath(await releaseBinary());
 
 const quick = process.argv.includes('--quick');
 const peers = !process.argv.includes('--no-peers');
@@ -136,6 +151,7 @@ for (const w of workloads) {
 }
 
 console.log(`fastpbkdf2 bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores,`);
+console.log(`binary: ${fast.nativePath()} (${process.argv.includes('--release') ? 'the release build, as npm installs it' : 'this machine\'s build'})`);
 console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU paths here: ${fast.cpuPaths().join(', ')}; ` +
   `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
 console.table(rows);
@@ -170,6 +186,6 @@ if (process.arch === 'x64' && !process.argv.includes('--no-hidden-shani') && fas
   const { spawnSync } = await import('node:child_process');
   const args = [new URL(import.meta.url).pathname, '--hidden-shani-child', ...(quick ? ['--quick'] : [])];
   // Masks CPUID.7:EBX bit 29 (SHA) in OpenSSL's view of the CPU; an empty value would hide everything.
-  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000' };
+  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000', FASTPBKDF2_NATIVE_PATH: fast.nativePath() };
   spawnSync(process.execPath, args, { stdio: 'inherit', env });
 }
