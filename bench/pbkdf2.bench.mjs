@@ -151,7 +151,8 @@ for (const w of workloads) {
 }
 
 console.log(`fastpbkdf2 bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores,`);
-console.log(`binary: ${fast.nativePath()} (${process.argv.includes('--release') ? 'the release build, as npm installs it' : 'this machine\'s build'})`);
+const binary = fast.nativePath();
+console.log(binary ? `binary: ${binary} (${process.argv.includes('--release') ? 'the release build, as npm installs it' : 'this machine\'s build'})` : 'binary: none, the addon did not load: every fastpbkdf2 row is node:crypto');
 console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU paths here: ${fast.cpuPaths().join(', ')}; ` +
   `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
 console.table(rows);
@@ -186,6 +187,6 @@ if (process.arch === 'x64' && !process.argv.includes('--no-hidden-shani') && fas
   const { spawnSync } = await import('node:child_process');
   const args = [new URL(import.meta.url).pathname, '--hidden-shani-child', ...(quick ? ['--quick'] : [])];
   // Masks CPUID.7:EBX bit 29 (SHA) in OpenSSL's view of the CPU; an empty value would hide everything.
-  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000', FASTPBKDF2_NATIVE_PATH: fast.nativePath() };
+  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000', ...(binary ? { FASTPBKDF2_NATIVE_PATH: binary } : {}) };
   spawnSync(process.execPath, args, { stdio: 'inherit', env });
 }
