@@ -75,7 +75,7 @@ struct AddonData {
   const fp_backend *backend = fp_backend_best();
 };
 
-// new Pool(threads, maxQueue, minThreads, maxWaitMs, lowPriority): a HashPool whose finished jobs come back to
+// new Pool(threads, maxQueue, minThreads, maxWaitMs, priority): a HashPool whose finished jobs come back to
 // the JS thread through a thread-safe function. It starts `threads` threads, or as many as the
 // system allows when that is at least minThreads; otherwise it throws. JS: submit(password, salt,
 // iterations, keylen, digest, id, callback) -> SubmitStatus, cancel(id) -> bool (false: not
@@ -91,18 +91,18 @@ class Pool : public Napi::ObjectWrap<Pool> {
   explicit Pool(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Pool>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 5 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() ||
-        !info[3].IsNumber() || !info[4].IsBoolean()) {
-      Napi::TypeError::New(env, "Pool(threads, maxQueue, minThreads, maxWaitMs, lowPriority)").ThrowAsJavaScriptException();
+        !info[3].IsNumber() || !info[4].IsNumber()) {
+      Napi::TypeError::New(env, "Pool(threads, maxQueue, minThreads, maxWaitMs, priority)").ThrowAsJavaScriptException();
       return;
     }
     const double threads = info[0].As<Napi::Number>().DoubleValue();
     const double max_queue = info[1].As<Napi::Number>().DoubleValue();
     const double min_threads = info[2].As<Napi::Number>().DoubleValue();
     const double max_wait_ms = info[3].As<Napi::Number>().DoubleValue();
-    const bool low_priority = info[4].As<Napi::Boolean>().Value();
+    const double priority = info[4].As<Napi::Number>().DoubleValue();  // 0 normal, 1 below normal, 2 low
     if (!(threads >= 1 && threads <= 1024) || !(max_queue >= 0) || !(min_threads >= 1 && min_threads <= threads) ||
-        !(max_wait_ms >= 0)) {
-      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0, minThreads 1..threads, maxWaitMs >= 0")
+        !(max_wait_ms >= 0) || !(priority == 0 || priority == 1 || priority == 2)) {
+      Napi::RangeError::New(env, "Pool: threads must be 1..1024, maxQueue >= 0, minThreads 1..threads, maxWaitMs >= 0, priority 0..2")
           .ThrowAsJavaScriptException();
       return;
     }
@@ -114,7 +114,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
     };
     try {
       pool_ = std::make_unique<HashPool>(static_cast<unsigned>(threads), static_cast<unsigned>(min_threads),
-                                         queue_bound, max_wait_ms, done, low_priority);
+                                         queue_bound, max_wait_ms, done, static_cast<ThreadPriority>(static_cast<int>(priority)));
     } catch (const std::system_error &e) {
       Napi::Error error = Napi::Error::New(
           env, std::string("fastpbkdf2: could not start ") + std::to_string(static_cast<unsigned>(threads)) +
@@ -240,7 +240,7 @@ class Pool : public Napi::ObjectWrap<Pool> {
     out.Set("aborted", number(static_cast<double>(s.aborted + late_aborts_)));
     out.Set("pairedSteps", number(static_cast<double>(s.paired_steps)));
     out.Set("estimatedWaitMs", number(s.estimated_wait_ms));
-    out.Set("lowPriorityThreads", number(s.low_priority_threads));
+    out.Set("loweredThreads", number(s.lowered_threads));
     Napi::Object rates = Napi::Object::New(env);
     const char *names[FP_DIGEST_COUNT] = {"sha1", "sha256", "sha512"};
     for (int d = 0; d < FP_DIGEST_COUNT; d++) rates.Set(names[d], number(s.rate[d]));

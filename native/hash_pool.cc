@@ -38,8 +38,8 @@ Job::~Job() {
 }
 
 HashPool::HashPool(unsigned threads, unsigned min_threads, size_t max_queue, double max_wait_ms,
-                   std::function<void(std::unique_ptr<Job>)> done, bool low_priority)
-    : low_priority_(low_priority), done_(std::move(done)), max_queue_(max_queue), max_wait_ms_(max_wait_ms) {
+                   std::function<void(std::unique_ptr<Job>)> done, ThreadPriority priority)
+    : priority_(priority), done_(std::move(done)), max_queue_(max_queue), max_wait_ms_(max_wait_ms) {
   threads = std::max(1u, threads);
   min_threads = std::min(std::max(1u, min_threads), threads);
   threads_.reserve(threads);
@@ -275,9 +275,9 @@ void HashPool::Enqueue(Job *job) {
 }
 
 void HashPool::WorkerLoop() {
-  const bool lowered = low_priority_ && LowerThisThreadPriority();
+  const bool lowered = LowerThisThreadPriority(priority_);
   std::unique_lock<std::mutex> lock(mutex_);
-  if (lowered) stats_.low_priority_threads++;
+  if (lowered) stats_.lowered_threads++;
   ready_threads_++;
   ready_.notify_all();
   Clock::time_point last_end{};  // of this thread's previous step, if work was waiting since

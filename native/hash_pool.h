@@ -22,6 +22,7 @@
 
 #include "pbkdf2.h"
 #include "secret_buffer.h"
+#include "thread_priority.h"
 
 namespace fastpbkdf2 {
 
@@ -33,7 +34,7 @@ struct PoolStats {
   uint64_t rejected_wait = 0;  // refused because the estimated wait was over max_wait_ms
   uint64_t aborted = 0;    // cancelled before they finished
   uint64_t paired_steps = 0;  // steps that ran several chains together (two-lane or wide loops)
-  unsigned low_priority_threads = 0;  // threads that run at low priority (LowerThisThreadPriority)
+  unsigned lowered_threads = 0;  // threads that run at the lower priority asked for (LowerThisThreadPriority)
   double estimated_wait_ms = 0;  // what a call submitted now would wait (see EstimateWaitMs)
   double rate[FP_DIGEST_COUNT] = {0, 0, 0};  // measured iterations per second, all threads; 0: not yet
 };
@@ -88,10 +89,10 @@ class HashPool {
   // ownership of the job. Starts `threads` threads, or as many as the system allows if that is at
   // least `min_threads`; otherwise throws what std::thread threw, after joining those started.
   // A call is refused when max_queue calls wait already, or when its estimated wait is over
-  // max_wait_ms (infinity: no bound). With low_priority the threads try to lower their priority
+  // max_wait_ms (infinity: no bound). With a priority below normal the threads try to lower theirs
   // (thread_priority.h); Stats() says how many did.
   HashPool(unsigned threads, unsigned min_threads, size_t max_queue, double max_wait_ms,
-           std::function<void(std::unique_ptr<Job>)> done, bool low_priority = false);
+           std::function<void(std::unique_ptr<Job>)> done, ThreadPriority priority = ThreadPriority::kNormal);
   ~HashPool();  // stops: threads finish their current step and exit; unfinished jobs are dropped
   HashPool(const HashPool &) = delete;
   HashPool &operator=(const HashPool &) = delete;
@@ -166,7 +167,7 @@ class HashPool {
   std::condition_variable wake_;
   std::condition_variable ready_;  // a thread has set its priority
   unsigned ready_threads_ = 0;
-  bool low_priority_;
+  ThreadPriority priority_;
   Queue queues_[FP_DIGEST_COUNT];
   int next_digest_ = 0;  // digests take turns
   Job *owned_ = nullptr;

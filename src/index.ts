@@ -11,6 +11,7 @@ export {
   type CallOptions,
   type HashPool,
   type PoolOptions,
+  type PoolPriority,
   type PoolStats,
 } from './pool';
 export type { BinaryLike } from './binary-input';

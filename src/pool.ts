@@ -22,12 +22,15 @@ export interface PoolOptions {
    */
   maxWaitMs?: number;
   /**
-   * 'low': the hashing threads run only on CPU time no other thread wants (Linux SCHED_IDLE, Windows
-   * lowest thread priority), so the event loop answers health checks and refusals at once even when
-   * every core hashes; hashing gets what is left. Not available on macOS: `stats().priority` says what
-   * the threads got. Default 'normal'.
+   * The hashing threads' priority, so that the event loop answers health checks and refusals without
+   * waiting behind a hash when every core hashes. 'below-normal' (Linux: nice +5 on each hashing
+   * thread; Windows: below normal): the event loop runs first, and next to other busy processes
+   * hashing still gets a share (about a quarter of a core against one at normal priority). 'low'
+   * (Linux SCHED_IDLE, Windows lowest): only CPU time no other thread wants, so on a shared machine
+   * other work comes first. Not available on macOS: `stats().priority` says what the threads got.
+   * Default 'normal'.
    */
-  priority?: 'normal' | 'low';
+  priority?: PoolPriority;
 }
 
 /**
@@ -52,11 +55,14 @@ export interface PoolStats {
   estimatedWaitMs: number;
   /** The whole pool's measured hashing rate per digest (iterations per second; 0: not measured yet). */
   iterationsPerSecond: { sha1: number; sha256: number; sha512: number };
-  /** The hashing threads' priority: 'low' when every one of them runs at the low priority asked for. */
-  priority: 'normal' | 'low';
+  /** The hashing threads' priority: the one asked for when every thread got it, else 'normal'. */
+  priority: PoolPriority;
 }
 
 type Callback = Pbkdf2Callback;
+
+export type PoolPriority = 'normal' | 'below-normal' | 'low';
+const PRIORITY_LEVELS: Record<PoolPriority, number> = { normal: 0, 'below-normal': 1, low: 2 }; // native/thread_priority.h
 
 /** The error of a call refused because the pool's queue is full or its wait would exceed maxWaitMs. */
 export class PoolOverloadedError extends Error {
@@ -82,7 +88,7 @@ function allocationFailed(): Error {
   return Object.assign(new Error('Failed to allocate memory'), { code: 'ERR_MEMORY_ALLOCATION_FAILED' });
 }
 
-function checkOptions(options: PoolOptions): { threads: number; maxQueue: number; maxWaitMs: number; lowPriority: boolean } {
+function checkOptions(options: PoolOptions): { threads: number; maxQueue: number; maxWaitMs: number; priority: PoolPriority } {
   const threads = options.threads ?? (os.availableParallelism?.() ?? os.cpus().length);
   const maxQueue = options.maxQueue ?? Infinity;
   const maxWaitMs = options.maxWaitMs ?? Infinity;
@@ -96,10 +102,10 @@ function checkOptions(options: PoolOptions): { threads: number; maxQueue: number
     throw new RangeError(`fastpbkdf2: maxWaitMs must be a non-negative number or Infinity, got ${maxWaitMs}`);
   }
   const priority = options.priority ?? 'normal';
-  if (priority !== 'normal' && priority !== 'low') {
-    throw new TypeError(`fastpbkdf2: priority must be 'normal' or 'low', got ${String(priority)}`);
+  if (!Object.hasOwn(PRIORITY_LEVELS, priority)) {
+    throw new TypeError(`fastpbkdf2: priority must be 'normal', 'below-normal' or 'low', got ${String(priority)}`);
   }
-  return { threads, maxQueue, maxWaitMs, lowPriority: priority === 'low' };
+  return { threads, maxQueue, maxWaitMs, priority };
 }
 
 /**
@@ -145,6 +151,7 @@ class Pool implements HashPool {
   readonly #maxQueue: number;
   readonly #maxWaitMs: number;
   readonly #threads: number;
+  readonly #priority: PoolPriority;
   #lastId = 0;
   // Calls aborted before they reached the native pool, and every call when there is no addon
   // (node:crypto serves them and they are counted here).
@@ -154,13 +161,14 @@ class Pool implements HashPool {
 
   /** Throws ERR_FASTPBKDF2_THREAD_START when fewer than minThreads threads (default: all) can start. */
   constructor(options: PoolOptions, minThreads?: number) {
-    const { threads, maxQueue, maxWaitMs, lowPriority } = checkOptions(options);
+    const { threads, maxQueue, maxWaitMs, priority } = checkOptions(options);
     this.#maxQueue = maxQueue;
     this.#maxWaitMs = maxWaitMs;
     this.#threads = threads;
+    this.#priority = priority;
     const bound = maxQueue === Infinity ? Number.MAX_SAFE_INTEGER : maxQueue;
     const addon = nativeAddon();
-    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs, lowPriority) : undefined;
+    this.#native = addon ? new addon.Pool(threads, bound, minThreads ?? threads, maxWaitMs, PRIORITY_LEVELS[priority]) : undefined;
   }
 
   /** Typed as HashPool's overloads (promise, callback, options with either). */
@@ -270,7 +278,7 @@ class Pool implements HashPool {
       pairedSteps: 0,
       estimatedWaitMs: 0,
       iterationsPerSecond: { sha1: 0, sha256: 0, sha512: 0 },
-      lowPriorityThreads: 0,
+      loweredThreads: 0,
     };
     const rejectedBy = { queue: s.rejectedQueue, wait: s.rejectedWait, aborted: s.aborted + this.#aborted };
     return {
@@ -283,7 +291,7 @@ class Pool implements HashPool {
       pairedSteps: s.pairedSteps,
       estimatedWaitMs: s.estimatedWaitMs,
       iterationsPerSecond: s.iterationsPerSecond,
-      priority: s.threads > 0 && s.lowPriorityThreads === s.threads ? 'low' : 'normal',
+      priority: s.threads > 0 && s.loweredThreads === s.threads ? this.#priority : 'normal',
     };
   }
 

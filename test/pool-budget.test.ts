@@ -62,10 +62,13 @@ describe('maxWaitMs', () => {
 });
 
 describe('priority', () => {
-  /** Linux: the scheduling policy of each thread of this process (/proc/self/task/TID/stat, field 41). */
-  const policies = () =>
-    new Map(fs.readdirSync('/proc/self/task').map((tid) => [tid, Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[38])]));
+  /** Linux: a field of each thread of this process (/proc/self/task/TID/stat; index after the name). */
+  const perThread = (index: number) =>
+    new Map(fs.readdirSync('/proc/self/task').map((tid) => [tid, Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[index])]));
+  const policies = () => perThread(38); // field 41: the scheduling policy
+  const niceValues = () => perThread(16); // field 19: nice
   const SCHED_IDLE = 5;
+  const SCHED_OTHER = 0;
 
   it("'low' puts every hashing thread at the system's lowest priority; the bytes are node's", async () => {
     const before = process.platform === 'linux' ? policies() : new Map();
@@ -84,6 +87,27 @@ describe('priority', () => {
     }
   });
 
+  it("'below-normal' runs every hashing thread at nice +5 (Linux), a normal policy; the bytes are node's", async () => {
+    const before = process.platform === 'linux' ? policies() : new Map();
+    const ownNice = process.platform === 'linux' ? niceValues().get(String(process.pid)) ?? 0 : 0;
+    const pool = fast.createPool({ threads: 2, priority: 'below-normal' });
+    try {
+      const expected = process.platform === 'darwin' || !fast.isNative() ? 'normal' : 'below-normal';
+      expect(pool.stats().priority).toBe(expected);
+      if (process.platform === 'linux' && fast.isNative()) {
+        const started = [...policies()].filter(([tid]) => !before.has(tid));
+        expect(started.map(([, policy]) => policy)).toEqual([SCHED_OTHER, SCHED_OTHER]);
+        const nice = niceValues();
+        expect(started.map(([tid]) => nice.get(tid))).toEqual([Math.min(19, ownNice + 5), Math.min(19, ownNice + 5)]);
+        expect(nice.get(String(process.pid))).toBe(ownNice); // the event loop's thread keeps its own
+      }
+      const keys = await Promise.all(['sha1', 'sha256', 'sha512'].map((d) => pool.pbkdf2('pw', 'salt', 3000, 100, d)));
+      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3000, 100, ['sha1', 'sha256', 'sha512'][i]))).toBe(true));
+    } finally {
+      pool.close();
+    }
+  });
+
   it("is 'normal' unless asked, and validated", () => {
     const pool = fast.createPool({ threads: 1 });
     expect(pool.stats().priority).toBe('normal');
@@ -91,6 +115,8 @@ describe('priority', () => {
     expect(fast.defaultPoolStats().priority).toBe('normal');
     expect(() => fast.createPool({ priority: 'high' as 'low' })).toThrow(TypeError);
     expect(() => fast.createPool({ priority: 'LOW' as 'low' })).toThrow(TypeError);
+    expect(() => fast.createPool({ priority: '__proto__' as 'low' })).toThrow(TypeError);
+    expect(() => fast.createPool({ priority: 1 as unknown as 'low' })).toThrow(TypeError);
   });
 });
 

@@ -12,11 +12,12 @@ import { secretBytes } from './auth';
 import { env as processEnv } from '../env';
 import { intSetting, loadSecret } from './config';
 import type { LogEntry } from './handler';
+import type { PoolPriority } from '../pool';
 import { createServer } from './http';
 
 const USAGE = `usage:
   fastpbkdf2 serve [--port 8080] [--host 127.0.0.1] [--threads N] [--max-queue 64] [--max-wait-ms N]
-                   [--priority normal|low] [--secret-file PATH] [--tls-key PATH --tls-cert PATH] [--base-path /prefix]
+                   [--priority normal|below-normal|low] [--secret-file PATH] [--tls-key PATH --tls-cert PATH] [--base-path /prefix]
                    [--max-iterations N] [--max-password-bytes N] [--max-key-length N] [--max-body-bytes N]
                    [--max-skew-ms 30000] [--retry-after 1] [--public-health] [--log errors|requests|none]
   fastpbkdf2 health [--url http://127.0.0.1:8080] [--secret-file PATH]
@@ -73,7 +74,7 @@ async function serve(values: Values): Promise<void> {
   );
   const server = createServer({
     secret,
-    pool: { threads: int(values, 'threads'), maxQueue: int(values, 'max-queue'), maxWaitMs: int(values, 'max-wait-ms'), priority: values.priority as 'normal' | 'low' | undefined },
+    pool: { threads: int(values, 'threads'), maxQueue: int(values, 'max-queue'), maxWaitMs: int(values, 'max-wait-ms'), priority: values.priority as PoolPriority | undefined },
     limits,
     maxBodyBytes: int(values, 'max-body-bytes'),
     maxSkewMs: int(values, 'max-skew-ms'),

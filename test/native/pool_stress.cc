@@ -21,6 +21,7 @@
 
 using fastpbkdf2::HashPool;
 using fastpbkdf2::Job;
+using fastpbkdf2::ThreadPriority;
 
 namespace {
 
@@ -122,12 +123,12 @@ int main(int argc, char **argv) {
     std::atomic<uint64_t> accepted{0}, cancelled_in_round{0};
     // A budget in some rounds: refusals by wait are fine, the estimate must not crash or race.
     const double max_wait_ms = round % 4 == 1 ? 5.0 : INFINITY;
-    // Low-priority threads in some rounds: on Linux every thread must have got it.
-    const bool low_priority = round % 5 == 2;
-    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, max_wait_ms, CheckKey, low_priority);
+    // Lower-priority threads in some rounds: on Linux every thread must have got it.
+    const ThreadPriority priority = round % 5 == 2 ? ThreadPriority::kLow : round % 5 == 4 ? ThreadPriority::kBelowNormal : ThreadPriority::kNormal;
+    auto pool = std::make_unique<HashPool>(threads, threads, max_queue, max_wait_ms, CheckKey, priority);
 #if defined(__linux__)
-    if (pool->Stats().low_priority_threads != (low_priority ? threads : 0)) {
-      std::fprintf(stderr, "round %d: %u of %u threads at low priority\n", round, pool->Stats().low_priority_threads, threads);
+    if (pool->Stats().lowered_threads != (priority != ThreadPriority::kNormal ? threads : 0)) {
+      std::fprintf(stderr, "round %d: %u of %u threads at the lower priority\n", round, pool->Stats().lowered_threads, threads);
       return 1;
     }
 #endif
