@@ -277,6 +277,19 @@ describe('service in-process', () => {
     }
   });
 
+  it("passes priority to its pool's threads ('below-normal' and 'low' where the system has them)", async () => {
+    for (const priority of ['below-normal', 'low'] as const) {
+      const server = service.createServer({ secret: SECRET, pool: { threads: 1, priority } });
+      try {
+        const expected = process.platform === 'darwin' || !fast.isNative() ? 'normal' : priority;
+        expect(server.stats().pool.priority).toBe(expected);
+      } finally {
+        await server.close();
+      }
+    }
+    expect(() => service.createServer({ secret: SECRET, pool: { priority: 'high' as 'low' } })).toThrow(TypeError);
+  });
+
   it('passes maxWaitMs to its pool: calls over the waiting-time budget get 503 + Retry-After', async () => {
     const server = service.createServer({ secret: SECRET, pool: { threads: 1, maxWaitMs: 1 } });
     const url = await server.listen(0);

@@ -2,7 +2,7 @@
 //
 //   node examples/login-server/loadtest.mjs [--quick] [--duration 10] [--stages 2,4,8,16,32,64,256@1]
 //        [--backends node,fastpbkdf2,remote,remote-1-down] [--max-wait-ms 300] [--max-queue N] [--threads N]
-//        [--priority low|normal] [--wait-quiet 120] [--out results/x.json]
+//        [--priority below-normal|normal|low] [--wait-quiet 120] [--out results/x.json]
 //
 // For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
 // autocannon for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when

@@ -11,9 +11,10 @@
 //                 is longer gets 503 at once, default 300 ('' or Infinity: no budget)
 //   MAX_QUEUE     fastpbkdf2: most logins that may wait for a thread, beyond it 503; default no bound
 //   RETRY_AFTER   seconds sent in Retry-After with a 503 when the pool gives no estimate, default 1
-//   HASH_PRIORITY fastpbkdf2: normal (default) | low, the priority of the pool's hashing threads;
-//                 low: the event loop (/health, 503s) runs first when every core hashes, and so
-//                 does every other busy thread of the machine (see README)
+//   HASH_PRIORITY fastpbkdf2: below-normal (default) | normal | low, the priority of the pool's
+//                 hashing threads; below-normal: the event loop (/health, 503s) runs first when every
+//                 core hashes, and hashing keeps its share next to other busy processes; low: every
+//                 other busy thread of the machine runs first too (see README)
 //   HASH_BACKEND=remote: hash on fastpbkdf2/service instances (npx fastpbkdf2 serve) instead:
 //   REMOTE_ENDPOINTS  comma-separated base URLs, e.g. http://127.0.0.1:8081,http://127.0.0.1:8082
 //   FASTPBKDF2_SERVICE_SECRET  the services' shared secret
@@ -60,7 +61,7 @@ const RETRY_AFTER = env.RETRY_AFTER || '1';
 const MAX_BODY = 8 * 1024;
 const MAX_PASSWORD_BYTES = 4096; // Django's MAXIMUM_PASSWORD_LENGTH
 const SHUTDOWN_GRACE_MS = 5000;
-const HASH_PRIORITY = env.HASH_PRIORITY || 'normal';
+const HASH_PRIORITY = env.HASH_PRIORITY || 'below-normal';
 
 // ---------------------------------------------------------------------------------------------
 // Users
