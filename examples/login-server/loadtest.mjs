@@ -5,7 +5,7 @@
 //        [--priority below-normal|normal|low] [--wait-quiet 120] [--out results/x.json]
 //
 // For each backend: start server.mjs on 127.0.0.1 (a free port), warm up, then for each stage run
-// autocannon for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when
+// its clients (driver.mjs) for a fixed time: "64" is 64 connections in a closed loop (each sends its next login when
 // the previous one is answered), "256@1" is 256 connections sending at most 1 login/s each (clients
 // that honour Retry-After: 1); a "/T" suffix ("420@1/0.5") makes the clients give up on a login
 // after T seconds (they close the connection, as a load balancer's timeout does). Meanwhile a worker thread probes GET /health on a new connection every
@@ -24,6 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+import { drive, requestBytes } from './driver.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -142,7 +144,6 @@ function ensureInstalled() {
   const missing = () => {
     try {
       require('better-sqlite3'); // also loads its native binding
-      require.resolve('autocannon');
       return false;
     } catch {
       return true;
@@ -274,7 +275,7 @@ async function waitIdle(port, limitMs) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// one stage: autocannon at `connections` for `duration` s, /health probed throughout
+// one stage: `connections` clients for `duration` s, /health probed throughout
 
 function parseStage(spec) {
   const m = /^(\d+)(?:@(\d+(?:\.\d+)?))?(?:\/(\d+(?:\.\d+)?))?$/.exec(spec.trim());
@@ -295,17 +296,15 @@ function loginMix(users) {
 }
 
 /**
- * A stage: `connections` keep-alive connections for `duration` s. Without a rate (closed loop) each
- * connection sends its next login as soon as the previous one is answered, so a server that answers
- * 503 at once is asked again at once: a flood. With `rate` (stage spec "256@1") each connection sends
- * at most `rate` logins per second, like clients that honour Retry-After; the connections are split
- * into groups of RATE_GROUP started evenly over one second, since autocannon's per-connection rate
- * limit restarts all of an instance's connections at the same instant: independent clients do not
- * arrive 32 at once (a burst the server answers one by one, the last of it several ms late).
+ * A stage: `connections` keep-alive connections for `duration` s (driver.mjs). Without a rate (closed
+ * loop) each connection sends its next login as soon as the previous one is answered, so a server
+ * that answers 503 at once is asked again at once: a flood. With `rate` (stage spec "256@1") each
+ * connection sends at most `rate` logins per second, like clients that honour Retry-After, the
+ * connections starting spread over one interval, as independent clients arrive.
  */
-const RATE_GROUP = 8;
+const WARM_UP_MS = 1000;
 
-async function runStage(autocannon, port, stage, duration, users, { drain = true } = {}) {
+async function runStage(port, stage, duration, requests, { drain = true } = {}) {
   const { connections, rate, clientTimeout } = stage;
   const before = await getJson(port, '/stats?reset=1');
   const probe = new Worker(fileURLToPath(import.meta.url), { workerData: { port, intervalMs: 10, timeoutMs: 2000 } });
@@ -318,54 +317,31 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
   const latency = { verified: [], rejected: [] };
   const status = {};
   let wrong = 0;
+  let steadyLogins = 0; // answered after the first WARM_UP_MS
   const loadBefore = os.loadavg()[0];
   const machineBefore = machineCpu();
   const driverBefore = process.cpuUsage();
-  const request = {
-    method: 'POST',
-    path: '/login',
-    headers: { 'content-type': 'application/json' },
-    setupRequest(req, context) {
-      const pick = loginMix(users);
-      context.expect = pick.expect;
-      req.body = JSON.stringify(pick.body);
-      return req;
-    },
-    onResponse(code, _body, context) {
-      if ((code === 200 || code === 401) && code !== context.expect) wrong++;
-    },
-  };
-  const groups = rate ? Math.ceil(connections / RATE_GROUP) : 1;
   const started = performance.now();
-  const runs = await Promise.all(
-    Array.from({ length: groups }, async (_, g) => {
-      const size = Math.floor(connections / groups) + (g < connections % groups ? 1 : 0);
-      if (g > 0) await sleep((g * 1000) / groups / rate);
-      return new Promise((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: `http://127.0.0.1:${port}`,
-            connections: size,
-            duration,
-            timeout: clientTimeout ?? 10,
-            ...(rate ? { connectionRate: rate } : {}),
-            requests: [{ ...request }],
-          },
-          (err, res) => (err ? reject(err) : resolve(res)),
-        );
-        instance.on('response', (_client, code, _bytes, time) => {
-          status[code] = (status[code] ?? 0) + 1;
-          if (code === 200 || code === 401) latency.verified.push(time);
-          else if (code === 503) latency.rejected.push(time);
-        });
-      });
-    }),
+  const counts = await drive(
+    {
+      port,
+      connections,
+      rate,
+      timeoutS: clientTimeout ?? 10,
+      durationS: duration,
+      startSpreadMs: rate ? 1000 / rate : 0,
+      next: () => requests[Math.floor(Math.random() * requests.length)],
+    },
+    (code, time, expect, at) => {
+      status[code] = (status[code] ?? 0) + 1;
+      if (code === 200 || code === 401) {
+        latency.verified.push(time);
+        if (at >= WARM_UP_MS) steadyLogins++;
+        if (code !== expect) wrong++;
+      } else if (code === 503) latency.rejected.push(time);
+    },
   );
-  const result = {
-    duration: (performance.now() - started) / 1000,
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-    timeouts: runs.reduce((n, r) => n + r.timeouts, 0),
-  };
+  const result = { duration: (performance.now() - started) / 1000, errors: counts.errors, timeouts: counts.timeouts };
 
   const machineAfter = machineCpu();
   const driverCpu = process.cpuUsage(driverBefore);
@@ -392,7 +368,9 @@ async function runStage(autocannon, port, stage, duration, users, { drain = true
     duration: result.duration,
     // Logins still being hashed or queued in the server when the stage ended (not in the latencies).
     unansweredAtEnd: after.inFlight,
-    loginsPerSec: verified.length / result.duration,
+    // Over the stage less its first second, while the clients of a rate-limited stage arrive (and a
+    // closed loop's first hashes run): every stage is measured at its steady rate.
+    loginsPerSec: duration > WARM_UP_MS / 1000 ? steadyLogins / (duration - WARM_UP_MS / 1000) : verified.length / result.duration,
     verified: verified.length,
     ok200: count(200),
     denied401: count(401),
@@ -599,7 +577,6 @@ async function main() {
     throw new Error('the fastpbkdf2 native addon is not loaded (build it: npm run compile in the repository root); the comparison would be meaningless');
   }
   const require = ensureInstalled();
-  const autocannon = require('autocannon');
   const users = await import('./users.mjs');
   const dbPath = users.DEFAULT_DB;
   if (!fs.existsSync(dbPath)) {
@@ -613,6 +590,11 @@ async function main() {
   const sample = db.prepare('SELECT password FROM auth_user LIMIT 1').pluck().get();
   db.close();
   const userSet = { count: userCount, username: users.username, passwordOf: users.passwordOf };
+  // Logins prepared as bytes, drawn at random by the clients (the mix of loginMix()).
+  const requests = Array.from({ length: 4096 }, () => {
+    const { expect, body } = loginMix(userSet);
+    return { expect, bytes: requestBytes('/login', body) };
+  });
 
   const machine = await machineInfo(fast);
   const header = [
@@ -621,7 +603,7 @@ async function main() {
     `machine: ${machine.cpu}, ${machine.cores} cores (${machine.kind}), ${machine.platform}; Node ${machine.node}, OpenSSL ${machine.openssl}; fastpbkdf2 ${machine.fastpbkdf2}`,
     `load average at start: ${machine.loadavg}`,
     `users: ${userCount}, stored as ${sample.split('$').slice(0, 2).join('$')}$…; mix: 60% valid, 20% wrong password, 20% unknown user`,
-    `stages (connections): ${stages.map(stageName).join('; ')}; ${duration} s each; autocannon, closed loop unless a rate is given; ` +
+    `stages (connections): ${stages.map(stageName).join('; ')}; ${duration} s each; driver.mjs, closed loop unless a rate is given; ` +
       '/health probed every 10 ms on a new connection',
   ].join('\n');
   console.log(header);
@@ -631,7 +613,7 @@ async function main() {
     const server = await startServer(backend, { maxQueue, maxWaitMs, threads, priority: values.priority });
     try {
       // Warm-up: a few logins, so the first stage does not pay for start-up.
-      await runStage(autocannon, server.port, { connections: 2 }, 1, userSet);
+      await runStage(server.port, { connections: 2 }, 1, requests);
       const idle = await new Promise((resolve, reject) => {
         const probe = new Worker(fileURLToPath(import.meta.url), { workerData: { port: server.port, intervalMs: 10, timeoutMs: 2000 } });
         probe.once('message', resolve);
@@ -644,7 +626,7 @@ async function main() {
       console.log(`/health when idle: p50 ${ms(percentile(idleSorted, 50))}, p99 ${ms(percentile(idleSorted, 99))}`);
       for (const [k, stage] of stages.entries()) {
         const busyBefore = quietLimit > 0 ? await waitQuiet(15, quietLimit * 1000) : NaN;
-        const s = await runStage(autocannon, server.port, stage, duration, userSet, { drain: k < stages.length - 1 });
+        const s = await runStage(server.port, stage, duration, requests, { drain: k < stages.length - 1 });
         s.machineBusyBeforePercent = busyBefore;
         rows.push(s);
         console.log(
