@@ -10,8 +10,10 @@ import { embeddedAddon } from '#embedded-addon';
 export interface NativeAddon {
   /** Fills `key` (keylen bytes). */
   pbkdf2Sync(password: Uint8Array, salt: Uint8Array, iterations: number, keylen: number, digest: number, key: Uint8Array): void;
-  /** Starts `threads` threads, or as many as the system allows if at least minThreads; else throws (ERR_FASTPBKDF2_THREAD_START). */
-  /** priority: 0 normal, 1 below normal, 2 low (native/thread_priority.h). */
+  /**
+   * Starts `threads` threads, or as many as the system allows if at least minThreads; else throws
+   * (ERR_FASTPBKDF2_THREAD_START). priority: 0 normal, 1 below normal, 2 low (native/thread_priority.h).
+   */
   Pool: new (threads: number, maxQueue: number, minThreads: number, maxWaitMs: number, priority: number) => NativePool;
   backends(): string[];
   backend(): string;
