@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
-cc -O3 -Inative -o "$out/lanes" bench/native-lanes.c native/pbkdf2.c native/pbkdf2_x86_shani.c \
-  native/pbkdf2_x86_bmi2.c native/pbkdf2_x86_wide.c native/pbkdf2_x86_hybrid512.c native/pbkdf2_x86_vsched.c native/backends_x86.c native/cpu_x86.c native/pbkdf2_armv8.c
+# The C core: binding.gyp's C sources, as the addon builds them.
+mapfile -t core < <(node -p "JSON.parse(require('fs').readFileSync('binding.gyp', 'utf8')).targets[0].sources.filter((f) => f.endsWith('.c')).join('\n')")
+cc -O3 -Inative -o "$out/lanes" bench/native-lanes.c "${core[@]}"
 "$out/lanes" "$@"
 rm -rf "$out"
