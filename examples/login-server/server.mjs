@@ -262,6 +262,11 @@ function eventLoopCpuMs() {
   }
 }
 
+/** p50, p99 and max of a histogram of nanoseconds, in ms. */
+function summaryMs(histogram) {
+  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
+}
+
 function stats(reset) {
   const result = {
     backend: backend.name,
@@ -271,18 +276,10 @@ function stats(reset) {
     pool: backend.stats(),
     cpuUsageMicros: process.cpuUsage(),
     eventLoopCpuMs: eventLoopCpuMs(),
-    eventLoopDelayMs: {
-      p50: loopDelay.percentile(50) / 1e6,
-      p99: loopDelay.percentile(99) / 1e6,
-      max: loopDelay.max / 1e6,
-    },
+    eventLoopDelayMs: summaryMs(loopDelay),
+    answerMs: answerTime.count ? summaryMs(answerTime) : null,
+    refusalMs: refusalTime.count ? summaryMs(refusalTime) : null,
   };
-  result.answerMs = answerTime.count
-    ? { p50: answerTime.percentile(50) / 1e6, p99: answerTime.percentile(99) / 1e6, max: answerTime.max / 1e6 }
-    : null;
-  result.refusalMs = refusalTime.count
-    ? { p50: refusalTime.percentile(50) / 1e6, p99: refusalTime.percentile(99) / 1e6, max: refusalTime.max / 1e6 }
-    : null;
   if (reset) {
     loopDelay.reset();
     refusalTime.reset();
