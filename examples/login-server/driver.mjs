@@ -13,7 +13,7 @@ import net from 'node:net';
  * connection is closed, what is in flight dropped (those clients are gone too); resolves then with
  * { errors, timeouts }.
  */
-export function drive({ port, connections, rate, timeoutS, durationS, startSpreadMs = 0, next }, onAnswer) {
+export function drive({ port, connections, rate, timeoutS, durationS, next }, onAnswer) {
   const startedAt = performance.now();
   let stopped = false;
   const gapMs = rate ? 1000 / rate : 0;
@@ -92,8 +92,8 @@ export function drive({ port, connections, rate, timeoutS, durationS, startSprea
         if (/\r\nconnection:\s*close/i.test(head)) return socket.destroy();
         schedule();
       };
-      // Clients of a rate-limited stage start spread over startSpreadMs, as independent clients do.
-      starting = setTimeout(connect, startSpreadMs ? (i * startSpreadMs) / connections : 0);
+      // Clients of a rate-limited stage start spread over one interval, as independent clients do.
+      starting = setTimeout(connect, (i * gapMs) / connections);
     });
   }
 }

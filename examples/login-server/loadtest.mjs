@@ -329,7 +329,6 @@ async function runStage(port, stage, duration, requests, { drain = true } = {}) 
       rate,
       timeoutS: clientTimeout ?? 10,
       durationS: duration,
-      startSpreadMs: rate ? 1000 / rate : 0,
       next: () => requests[Math.floor(Math.random() * requests.length)],
     },
     (code, time, expect, at) => {
@@ -555,7 +554,7 @@ async function main() {
       out: { type: 'string' },
       // Before each stage, wait up to this many seconds for other processes to calm down (0: don't).
       'wait-quiet': { type: 'string', default: '120' },
-      // priority of fastpbkdf2's hashing threads (server.mjs HASH_PRIORITY: normal or low); default normal.
+      // priority of fastpbkdf2's hashing threads (server.mjs HASH_PRIORITY); default: the server's, below-normal.
       priority: { type: 'string' },
     },
   });
