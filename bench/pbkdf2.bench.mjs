@@ -27,7 +27,8 @@ async function releaseBinary() {
   if (r.status !== 0) throw new Error(`building the release binary for ${target} failed`);
   return fileURLToPath(new URL(`../prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libc && `.${libc}`}.node`, import.meta.url));
 }
-if (process.argv.includes('--release')) fast.setNativePath(await releaseBinary());
+const release = process.argv.includes('--release');
+if (release) fast.setNativePath(await releaseBinary());
 
 const quick = process.argv.includes('--quick');
 const peers = !process.argv.includes('--no-peers');
@@ -152,7 +153,7 @@ for (const w of workloads) {
 
 console.log(`fastpbkdf2 bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores,`);
 const binary = fast.nativePath();
-console.log(binary ? `binary: ${binary} (${process.argv.includes('--release') ? 'the release build, as npm installs it' : 'this machine\'s build'})` : 'binary: none, the addon did not load: every fastpbkdf2 row is node:crypto');
+console.log(binary ? `binary: ${binary} (${release ? 'the release build, as npm installs it' : 'this machine\'s build'})` : 'binary: none, the addon did not load: every fastpbkdf2 row is node:crypto');
 console.log(`node ${process.version}, OpenSSL ${process.versions.openssl}, CPU paths here: ${fast.cpuPaths().join(', ')}; ` +
   `${samples} samples per row, median latency; "vs node" = node:crypto median / this median (sync vs sync, async vs async)`);
 console.table(rows);
