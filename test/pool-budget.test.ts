@@ -70,42 +70,40 @@ describe('priority', () => {
   const SCHED_IDLE = 5;
   const SCHED_OTHER = 0;
 
-  it("'low' puts every hashing thread at the system's lowest priority; the bytes are node's", async () => {
+  /**
+   * A two-thread pool at `priority`: stats() reports it as soon as createPool returns (where the
+   * system has it), `check` gets the ids of the threads it started (Linux), and its keys are node's.
+   */
+  async function checkLoweredPool(priority: 'below-normal' | 'low', check: (started: string[]) => void) {
     const before = process.platform === 'linux' ? policies() : new Map();
-    const pool = fast.createPool({ threads: 2, priority: 'low' });
+    const pool = fast.createPool({ threads: 2, priority });
     try {
-      const expected = process.platform === 'darwin' || !fast.isNative() ? 'normal' : 'low';
-      expect(pool.stats().priority).toBe(expected); // known as soon as createPool returns
-      if (process.platform === 'linux' && fast.isNative()) {
-        const started = [...policies()].filter(([tid]) => !before.has(tid));
-        expect(started.map(([, policy]) => policy)).toEqual([SCHED_IDLE, SCHED_IDLE]);
-      }
-      const keys = await Promise.all(['sha1', 'sha256', 'sha512'].map((d) => pool.pbkdf2('pw', 'salt', 3000, 100, d)));
-      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3000, 100, ['sha1', 'sha256', 'sha512'][i]))).toBe(true));
+      expect(pool.stats().priority).toBe(process.platform === 'darwin' || !fast.isNative() ? 'normal' : priority);
+      if (process.platform === 'linux' && fast.isNative()) check([...policies().keys()].filter((tid) => !before.has(tid)));
+      const digests = ['sha1', 'sha256', 'sha512'];
+      const keys = await Promise.all(digests.map((d) => pool.pbkdf2('pw', 'salt', 3000, 100, d)));
+      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3000, 100, digests[i]))).toBe(true));
     } finally {
       pool.close();
     }
+  }
+
+  it("'low' puts every hashing thread at the system's lowest priority; the bytes are node's", async () => {
+    await checkLoweredPool('low', (started) => {
+      const policy = policies();
+      expect(started.map((tid) => policy.get(tid))).toEqual([SCHED_IDLE, SCHED_IDLE]);
+    });
   });
 
   it("'below-normal' runs every hashing thread at nice +5 (Linux), a normal policy; the bytes are node's", async () => {
-    const before = process.platform === 'linux' ? policies() : new Map();
     const ownNice = process.platform === 'linux' ? niceValues().get(String(process.pid)) ?? 0 : 0;
-    const pool = fast.createPool({ threads: 2, priority: 'below-normal' });
-    try {
-      const expected = process.platform === 'darwin' || !fast.isNative() ? 'normal' : 'below-normal';
-      expect(pool.stats().priority).toBe(expected);
-      if (process.platform === 'linux' && fast.isNative()) {
-        const started = [...policies()].filter(([tid]) => !before.has(tid));
-        expect(started.map(([, policy]) => policy)).toEqual([SCHED_OTHER, SCHED_OTHER]);
-        const nice = niceValues();
-        expect(started.map(([tid]) => nice.get(tid))).toEqual([Math.min(19, ownNice + 5), Math.min(19, ownNice + 5)]);
-        expect(nice.get(String(process.pid))).toBe(ownNice); // the event loop's thread keeps its own
-      }
-      const keys = await Promise.all(['sha1', 'sha256', 'sha512'].map((d) => pool.pbkdf2('pw', 'salt', 3000, 100, d)));
-      keys.forEach((key, i) => expect(key.equals(crypto.pbkdf2Sync('pw', 'salt', 3000, 100, ['sha1', 'sha256', 'sha512'][i]))).toBe(true));
-    } finally {
-      pool.close();
-    }
+    await checkLoweredPool('below-normal', (started) => {
+      const policy = policies();
+      expect(started.map((tid) => policy.get(tid))).toEqual([SCHED_OTHER, SCHED_OTHER]);
+      const nice = niceValues();
+      expect(started.map((tid) => nice.get(tid))).toEqual([Math.min(19, ownNice + 5), Math.min(19, ownNice + 5)]);
+      expect(nice.get(String(process.pid))).toBe(ownNice); // the event loop's thread keeps its own
+    });
   });
 
   it("is 'normal' unless asked, and validated", () => {
