@@ -24,21 +24,16 @@
 
 typedef uint64_t hy_vec __attribute__((vector_size(HY_LANES * sizeof(uint64_t))));
 
-/* FIPS 180-4 4.1.3, on plain words and on vectors alike. */
-#define HY_S0(x) (ROTR64(x, 28) ^ ROTR64(x, 34) ^ ROTR64(x, 39))
-#define HY_S1(x) (ROTR64(x, 14) ^ ROTR64(x, 18) ^ ROTR64(x, 41))
-#define HY_s0(x) (ROTR64(x, 1) ^ ROTR64(x, 8) ^ ((x) >> 7))
-#define HY_s1(x) (ROTR64(x, 19) ^ ROTR64(x, 61) ^ ((x) >> 6))
-
 /* Round t (0..15 within a block of 16; k points at the block's constants) of one chain of word type
  * W; with `schedule`, W[t] is first made from the 16 words before it (ring of 16 in ww). Leaves the
  * new a in h and the new e in d: the caller passes the names shifted by one per round. */
-#define HY_ROUND1(W, ww, t, schedule, a, b, c, d, e, f, g, h)                                                    \
-  do {                                                                                                        \
-    if (schedule) ww[(t) & 15] += HY_s1(ww[((t) - 2) & 15]) + ww[((t) - 7) & 15] + HY_s0(ww[((t) - 15) & 15]); \
-    const W t1 = h + HY_S1(e) + (g ^ (e & (f ^ g))) + k[t] + ww[(t) & 15];                                    \
-    d += t1;                                                                                                  \
-    h = t1 + HY_S0(a) + ((a & b) | (c & (a | b)));                                                            \
+#define HY_ROUND1(W, ww, t, schedule, a, b, c, d, e, f, g, h)                                              \
+  do {                                                                                                     \
+    if (schedule)                                                                                          \
+      ww[(t) & 15] += SHA512_s1(ww[((t) - 2) & 15]) + ww[((t) - 7) & 15] + SHA512_s0(ww[((t) - 15) & 15]); \
+    const W t1 = h + SHA512_S1(e) + (g ^ (e & (f ^ g))) + k[t] + ww[(t) & 15];                             \
+    d += t1;                                                                                               \
+    h = t1 + SHA512_S0(a) + ((a & b) | (c & (a | b)));                                                     \
   } while (0)
 
 /* Round t of the vector chains (v_a..v_h), then of the scalar one (s_a..s_h). The empty asm pins
