@@ -20,12 +20,12 @@ const fastPromises = require('../dist/promises.js');
 /** Builds this platform's release binary into prebuilds/ (tools/prebuild-all.mjs) and returns its path. */
 async function releaseBinary() {
   const { spawnSync } = await import('node:child_process');
-  const libc = process.platform !== 'linux' ? '' : process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
-  const target = [process.platform, process.arch, libc].filter(Boolean).join('-');
+  const { hostTarget } = await import('../tools/release-targets.mjs');
+  const target = hostTarget();
   const tool = fileURLToPath(new URL('../tools/prebuild-all.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, [tool, target], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`building the release binary for ${target} failed`);
-  return fileURLToPath(new URL(`../prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libc && `.${libc}`}.node`, import.meta.url));
+  const r = spawnSync(process.execPath, [tool, target.name], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`building the release binary for ${target.name} failed`);
+  return fileURLToPath(new URL(`../${target.file}`, import.meta.url));
 }
 const release = process.argv.includes('--release');
 if (release) fast.setNativePath(await releaseBinary());

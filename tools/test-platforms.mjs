@@ -16,20 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { targets } from './release-targets.mjs';
 import { bunBinary, cacheDir, denoBinary, napiSymbols, nodeBinary, nodeMajors } from './runtimes.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entryPoints = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
 const MAX_GLIBC = '2.17';
-const binaries = {
-  'linux-x64-glibc': 'prebuilds/linux-x64/fastpbkdf2.napi.glibc.node',
-  'linux-x64-musl': 'prebuilds/linux-x64/fastpbkdf2.napi.musl.node',
-  'linux-arm64-glibc': 'prebuilds/linux-arm64/fastpbkdf2.napi.glibc.node',
-  'linux-arm64-musl': 'prebuilds/linux-arm64/fastpbkdf2.napi.musl.node',
-  'darwin-x64': 'prebuilds/darwin-x64/fastpbkdf2.napi.node',
-  'darwin-arm64': 'prebuilds/darwin-arm64/fastpbkdf2.napi.node',
-  'win32-x64': 'prebuilds/win32-x64/fastpbkdf2.napi.node',
-};
+const binaries = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, `prebuilds/${t.out}`]));
 
 const rows = [];
 function record(cell, runner, problems, note = '') {
